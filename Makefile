@@ -1,0 +1,61 @@
+# One command runner for Loket. `make run` and `make test` are the two a newcomer needs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test lint fmt check messages messages-check worker beat lock compilemessages
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamps record which lock file was installed, so an updated lock reinstalls.
+$(VENV)/.base-installed: requirements/base.txt | $(PY)
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements/test.txt | $(PY)
+	$(BIN)/pip install --quiet -r requirements/test.txt
+	touch $@ $(VENV)/.base-installed
+
+# Babel compiles the catalogues, so a fresh machine needs no GNU gettext to run Loket.
+compilemessages: $(VENV)/.base-installed
+	$(BIN)/pybabel compile --quiet --directory locale --domain django
+
+run: $(VENV)/.base-installed compilemessages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.test-installed compilemessages
+	$(BIN)/pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(VENV)/.test-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# CI's static checks: migrations are in step with models, translations complete and current.
+check: $(VENV)/.test-installed compilemessages
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check_messages
+
+# Refresh locale/ from the code (needs GNU gettext); then translate what is new.
+messages: $(VENV)/.base-installed
+	$(MANAGE) makemessages --no-location --no-obsolete -l nl -l fr -l en --ignore=.venv --ignore=tests
+
+worker: $(VENV)/.base-installed
+	$(BIN)/celery -A loket worker --loglevel=info
+
+beat: $(VENV)/.base-installed
+	$(BIN)/celery -A loket beat --loglevel=info
+
+lock: | $(PY)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra test -o requirements/test.txt pyproject.toml

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "loket.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from .groups import sync_caseworker_group
+
+        # Permissions only exist after migrate, so the group is filled then, not in a migration.
+        post_migrate.connect(sync_caseworker_group, sender=self)

@@ -1,0 +1,31 @@
+"""The permission groups behind staff roles, kept in step after every migrate."""
+
+from django.contrib.auth.models import Group, Permission
+
+from .services import CASEWORKERS_GROUP
+
+# Caseworkers manage everything the desk runs; a later app adds its label here.
+CASEWORKER_APPS = (
+    "organisations",
+    "communes",
+    "reference",
+    "pages",
+    "properties",
+    "projects",
+    "matching",
+)
+CASEWORKER_EXTRA = (
+    ("accounts", "view_user"),
+    ("accounts", "change_user"),
+    ("account", "view_emailaddress"),
+)
+
+
+def sync_caseworker_group(**kwargs) -> None:
+    group, _created = Group.objects.get_or_create(name=CASEWORKERS_GROUP)
+    permissions = list(Permission.objects.filter(content_type__app_label__in=CASEWORKER_APPS))
+    for app_label, codename in CASEWORKER_EXTRA:
+        permissions += Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        )
+    group.permissions.set(permissions)

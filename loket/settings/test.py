@@ -1,0 +1,24 @@
+"""The test suite: SQLite and eager tasks by default; PostgreSQL and Redis when set (CI)."""
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-only-for-the-test-suite-0123456789-abcdefghij"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# A fast hasher: the suite creates hundreds of users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Unit tests run tasks inline; the worker tests start a real worker on Redis instead.
+CELERY_TASK_ALWAYS_EAGER = True
+if REDIS_URL:
+    # Keep the suite's keys apart from a developer's running portal on the same Redis.
+    CACHES["default"]["KEY_PREFIX"] = "loket-test"
+# Pools and pytest-django's test database creation do not mix; tests open plain connections.
+for _db in DATABASES.values():  # noqa: F405
+    _db.get("OPTIONS", {}).pop("pool", None)
+    _db["CONN_MAX_AGE"] = 0
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
