@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
+# English is the source language: only NL and FR have catalogues.
+MESSAGES_ARGS := --no-location --no-obsolete -l nl -l fr --ignore=tests --ignore=staticfiles --ignore=test-artifacts --ignore=node_modules
 
 .PHONY: run test lint fmt check messages messages-check worker beat lock compilemessages
 
@@ -47,7 +49,7 @@ check: $(VENV)/.test-installed compilemessages
 
 # Refresh locale/ from the code (needs GNU gettext); then translate what is new.
 messages: $(VENV)/.base-installed
-	$(MANAGE) makemessages --no-location --no-obsolete -l nl -l fr -l en --ignore=.venv --ignore=tests
+	$(MANAGE) makemessages $(MESSAGES_ARGS)
 
 worker: $(VENV)/.base-installed
 	$(BIN)/celery -A loket worker --loglevel=info

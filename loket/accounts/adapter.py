@@ -16,9 +16,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Every account e-mail goes out in the recipient's language, links included."""
         language = self.language_for(email)
+        context = dict(context)
+        for key in _LINK_KEYS:
+            if context.get(key):
+                # Resolved in the language the link was built in, before switching.
+                context[key] = translate_url(context[key], language)
         with translation.override(language):
-            context = dict(context)
-            for key in _LINK_KEYS:
-                if context.get(key):
-                    context[key] = translate_url(context[key], language)
             super().send_mail(template_prefix, email, context)

@@ -38,11 +38,12 @@ class SignupForm(forms.Form):
         self.fields["preferred_language"].initial = get_language()
 
     def signup(self, request, user: User) -> None:
-        # allauth saves the user right after this hook returns.
+        # allauth has saved the user before it calls this hook.
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.role = Role(self.cleaned_data["role"])
         user.preferred_language = self.cleaned_data["preferred_language"]
+        user.save(update_fields=["first_name", "last_name", "role", "preferred_language"])
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,5 +1,7 @@
 """The permission groups behind staff roles, kept in step after every migrate."""
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 from .services import CASEWORKERS_GROUP
@@ -22,6 +24,9 @@ CASEWORKER_EXTRA = (
 
 
 def sync_caseworker_group(**kwargs) -> None:
+    # post_migrate reaches this app before the apps listed after it have their permissions.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     group, _created = Group.objects.get_or_create(name=CASEWORKERS_GROUP)
     permissions = list(Permission.objects.filter(content_type__app_label__in=CASEWORKER_APPS))
     for app_label, codename in CASEWORKER_EXTRA:

@@ -7,6 +7,13 @@ from .validators import normalise_enterprise_number, validate_enterprise_number
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("website"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+
     class Meta:
         model = Organisation
         fields = [
@@ -31,7 +38,6 @@ class OrganisationForm(forms.ModelForm):
             "street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "website": forms.URLInput(attrs={"autocomplete": "url"}),
         }
 
     def clean_enterprise_number(self) -> str:

@@ -1,0 +1,111 @@
+"""Shared fixtures. Persona fixtures stand for the people of the brief, so permission tests can
+show that each one sees only what they may."""
+
+import pytest
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+from django.core.cache import cache
+from django.test import Client
+from django.utils import translation
+
+from loket.accounts.enums import Role
+
+from .factories import OrganisationFactory, UserFactory, caseworker, member_of
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Each test starts with no active language, as a fresh request would."""
+    translation.deactivate_all()
+    yield
+    translation.deactivate_all()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and used TOTP codes live in the cache; tests must not share them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def holder(db):
+    return member_of(OrganisationFactory(name="Collectief Zinne"), role=Role.HOLDER)
+
+
+@pytest.fixture
+def other_holder(db):
+    return member_of(OrganisationFactory(name="Atelier Senne"), role=Role.HOLDER)
+
+
+@pytest.fixture
+def owner(db):
+    return member_of(OrganisationFactory(name="Immo Canal NV"), role=Role.OWNER)
+
+
+@pytest.fixture
+def other_owner(db):
+    return member_of(OrganisationFactory(name="Gemeente Vorst"), role=Role.OWNER)
+
+
+@pytest.fixture
+def caseworker_user(db):
+    return caseworker(email="caseworker@example.org")
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(role=Role.ANALYST)
+
+
+@pytest.fixture
+def commune_contact(db):
+    return UserFactory(role=Role.COMMUNE)
+
+
+def login_client(user, *, with_mfa: bool = False) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if with_mfa:
+        session = client.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "mfa", "type": "totp", "at": 0.0}
+        ]
+        session.save()
+    return client
+
+
+@pytest.fixture
+def anonymous_client():
+    return Client()
+
+
+@pytest.fixture
+def holder_client(holder):
+    return login_client(holder)
+
+
+@pytest.fixture
+def other_holder_client(other_holder):
+    return login_client(other_holder)
+
+
+@pytest.fixture
+def owner_client(owner):
+    return login_client(owner)
+
+
+@pytest.fixture
+def other_owner_client(other_owner):
+    return login_client(other_owner)
+
+
+@pytest.fixture
+def caseworker_client(caseworker_user):
+    """A caseworker signed in with password and TOTP, as the admin requires."""
+    return login_client(caseworker_user, with_mfa=True)
+
+
+@pytest.fixture
+def analyst_client(analyst):
+    return login_client(analyst)
