@@ -68,9 +68,7 @@ def login_client(user, *, with_mfa: bool = False) -> Client:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     if with_mfa:
         session = client.session
-        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": "mfa", "type": "totp", "at": 0.0}
-        ]
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "type": "totp", "at": 0.0}]
         session.save()
     return client
 

@@ -13,8 +13,9 @@ class LegalForm(models.TextChoices):
     REGIONAL_BODY = "regional_body", pgettext_lazy("legal form", "Regional public body")
     COMMUNE = "commune", pgettext_lazy("legal form", "Commune")
     CPAS = "cpas", pgettext_lazy("legal form", "CPAS/OCMW")
-    FEDERAL_BODY = "federal_body", pgettext_lazy(
-        "legal form", "Federal public body (including SNCB/NMBS)"
+    FEDERAL_BODY = (
+        "federal_body",
+        pgettext_lazy("legal form", "Federal public body (including SNCB/NMBS)"),
     )
     OTHER_PUBLIC = "other_public", pgettext_lazy("legal form", "Other public body")
     OTHER = "other", pgettext_lazy("legal form", "Other")

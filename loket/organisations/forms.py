@@ -7,6 +7,16 @@ from .validators import normalise_enterprise_number, validate_enterprise_number
 
 
 class OrganisationForm(forms.ModelForm):
+    # Wider than the stored 10 digits: people type "BE 0123.456.749".
+    enterprise_number = forms.CharField(
+        label=_("enterprise number (BCE/KBO)"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Ten digits, as in 0123.456.749. Not needed for de facto associations and "
+            "private individuals."
+        ),
+    )
     website = forms.URLField(
         label=_("website"),
         required=False,
@@ -27,12 +37,6 @@ class OrganisationForm(forms.ModelForm):
             "city",
             "website",
         ]
-        help_texts = {
-            "enterprise_number": _(
-                "Ten digits, as in 0123.456.749. Not needed for de facto associations and "
-                "private individuals."
-            ),
-        }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "organization"}),
             "street": forms.TextInput(attrs={"autocomplete": "address-line1"}),

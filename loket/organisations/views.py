@@ -54,9 +54,7 @@ def organisation_edit_view(request, pk: int):
         form.save()
         messages.success(request, _("The organisation's details are saved."))
         return redirect("organisations:detail", pk=organisation.pk)
-    return render(
-        request, "organisations/form.html", {"form": form, "organisation": organisation}
-    )
+    return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
 
 
 @login_required

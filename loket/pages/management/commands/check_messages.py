@@ -63,9 +63,7 @@ class Command(BaseCommand):
             problems += [f"{language}: {p}" for p in incomplete_entries(path)]
         problems += self._stale_entries()
         if problems:
-            raise CommandError(
-                "Translations are not complete:\n  " + "\n  ".join(problems[:200])
-            )
+            raise CommandError("Translations are not complete:\n  " + "\n  ".join(problems[:200]))
         self.stdout.write("Translations are complete and current.")
 
     def _stale_entries(self) -> list[str]:

@@ -113,7 +113,9 @@ class Command(BaseCommand):
         return user
 
     def _print_logins(self) -> None:
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/")
+        )
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
         for email, _first, _last, role, language, _org in USERS:
             self.stdout.write(f"  {Role(role).label:<20} {email}  (e-mails in {language})")

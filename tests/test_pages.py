@@ -1,0 +1,94 @@
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from loket.pages.models import AccessibilityFeedback
+from loket.pages.tasks import feedback_forward
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["", "how-it-works/", "contact/", "privacy/", "accessibility/"]
+
+
+def h1_of(html: str) -> str:
+    found = re.findall(r"<h1[^>]*>(.*?)</h1>", html, flags=re.S)
+    assert len(found) == 1, found
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found[0])).strip()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_public_page_is_translated(client, page):
+    headings = {}
+    for language in ("en", "nl", "fr"):
+        response = client.get(f"/{language}/{page}")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'<html lang="{language}">' in html
+        headings[language] = h1_of(html)
+    assert len(set(headings.values())) == 3, headings
+
+
+def test_home_has_a_path_for_holders_and_one_for_owners(client):
+    html = client.get("/en/").content.decode()
+    assert html.count('href="/en/accounts/signup/"') >= 2
+
+
+FEEDBACK = {
+    "page_url": "/fr/contact/",
+    "message": "Le lien vers le formulaire n'est pas annoncé par mon lecteur d'écran.",
+    "name": "",
+    "email": "",
+}
+
+
+def test_accessibility_feedback_is_stored_and_forwarded_to_the_desk(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/fr/accessibility/", FEEDBACK)
+    assert response["Location"] == "/fr/accessibility/"
+    feedback = AccessibilityFeedback.objects.get()
+    assert (feedback.message, feedback.language) == (FEEDBACK["message"], "fr")
+    assert feedback.forwarded_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [settings.DESK_EMAIL]
+    assert FEEDBACK["message"] in mail.outbox[0].body
+    assert "/fr/contact/" in mail.outbox[0].body
+
+
+def test_feedback_is_not_forwarded_before_commit(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post("/nl/accessibility/", FEEDBACK)
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+
+
+def test_forwarding_twice_sends_one_mail(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/nl/accessibility/", FEEDBACK)
+    feedback_forward(AccessibilityFeedback.objects.get().pk)
+    assert len(mail.outbox) == 1
+
+
+def test_forwarding_a_deleted_report_does_nothing():
+    feedback_forward(12345)
+    assert mail.outbox == []
+
+
+def test_empty_feedback_gets_an_error_next_to_the_field(client):
+    response = client.post("/en/accessibility/", {**FEEDBACK, "message": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        '<ul class="errorlist" id="id_message_error"><li>This field is required.</li></ul>' in html
+    )
+    assert AccessibilityFeedback.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_feedback_with_a_bad_email_is_refused(client):
+    response = client.post("/en/accessibility/", {**FEEDBACK, "email": "not-an-address"})
+    assert response.context["form"].errors == {"email": ["Enter a valid email address."]}
+    assert AccessibilityFeedback.objects.count() == 0
