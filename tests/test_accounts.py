@@ -198,3 +198,23 @@ class TestAdminNeedsTwoFactor:
         html = response.content.decode()
         assert '<a href="/admin/organisations/organisation/">Organisations</a>' in html
         assert Authenticator.objects.filter(type="totp").count() == 1
+
+
+def test_analyst_sees_their_account_but_not_the_admin(analyst_client):
+    assert "Analyst" in analyst_client.get("/en/accounts/profile/").content.decode()
+    assert analyst_client.get("/admin/", follow=True).status_code == 403
+
+
+def test_commune_contact_sees_the_communes_they_follow(commune_contact):
+    commune_contact.communes.set(["21015", "21007"])
+    html = login_client(commune_contact).get("/fr/accounts/profile/").content.decode()
+    assert "Forest, Schaerbeek" in html
+
+
+@pytest.mark.parametrize("persona", ["holder", "owner", "caseworker_user", "analyst"])
+def test_account_page_shows_only_the_signed_in_person(request, persona, other_holder):
+    user = request.getfixturevalue(persona)
+    html = login_client(user).get("/en/accounts/profile/").content.decode()
+    assert user.email in html
+    assert other_holder.email not in html
+    assert "Atelier Senne" not in html

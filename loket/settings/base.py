@@ -196,6 +196,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# The project package is not an app, so its own static folder is listed here.
+STATICFILES_DIRS = [BASE_DIR / "loket" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {

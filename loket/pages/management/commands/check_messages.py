@@ -39,7 +39,10 @@ def entry_key(message) -> tuple:
 
 def incomplete_entries(path: Path) -> list[str]:
     problems = []
-    for message in read_catalogue(path):
+    catalogue = read_catalogue(path)
+    if catalogue.fuzzy:
+        problems.append("the header is marked fuzzy, so the catalogue would not be compiled")
+    for message in catalogue:
         if not message.id:
             continue  # the header
         label = message.id if isinstance(message.id, str) else message.id[0]
