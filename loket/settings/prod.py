@@ -1,6 +1,6 @@
 """Production: no default secrets, fails fast, passes `manage.py check --deploy` cleanly."""
 
-from .env import env_bool, env_int, env_required
+from .env import env_bool, env_int, env_required, env_str
 
 # Checked before base reads them, so a missing value stops the process with a clear message.
 env_required("SECRET_KEY")
@@ -26,7 +26,8 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 LANGUAGE_COOKIE_SECURE = True
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# Links in e-mails; only a local stack without TLS sets this to http.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
