@@ -76,4 +76,5 @@ def test_post_without_csrf_token_is_refused_and_saves_nothing():
     client = Client(enforce_csrf_checks=True)
     response = client.post("/en/accessibility/", {"message": "The map has no keyboard access."})
     assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()
     assert AccessibilityFeedback.objects.count() == 0
