@@ -25,6 +25,12 @@ def test_root_prefers_the_language_cookie(client):
     assert response["Location"] == "/fr/"
 
 
+def test_reading_a_page_remembers_its_language_for_the_root(client):
+    client.get("/fr/contact/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="nl")["Location"] == "/fr/"
+
+
 def test_root_without_a_known_language_shows_the_picker(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE,ja;q=0.5")
     assert response.status_code == 200

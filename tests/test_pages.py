@@ -56,6 +56,15 @@ def test_accessibility_feedback_is_stored_and_forwarded_to_the_desk(
     assert mail.outbox[0].to == [settings.DESK_EMAIL]
     assert FEEDBACK["message"] in mail.outbox[0].body
     assert "/fr/contact/" in mail.outbox[0].body
+    assert mail.outbox[0].reply_to == []
+
+
+def test_feedback_with_an_address_can_be_answered_directly(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/nl/accessibility/", {**FEEDBACK, "email": "reporter@example.org"})
+    assert mail.outbox[0].reply_to == ["reporter@example.org"]
 
 
 def test_feedback_is_not_forwarded_before_commit(client, django_capture_on_commit_callbacks):

@@ -1,6 +1,6 @@
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -24,6 +24,13 @@ def feedback_forward(feedback_pk: int) -> None:
             context = {"feedback": feedback}
             subject = render_to_string("pages/email/feedback_subject.txt", context).strip()
             body = render_to_string("pages/email/feedback_message.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [settings.DESK_EMAIL])
+        EmailMessage(
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [settings.DESK_EMAIL],
+            # The desk answers the reporter with one click when they left an address.
+            reply_to=[feedback.email] if feedback.email else None,
+        ).send()
         feedback.forwarded_at = timezone.now()
         feedback.save(update_fields=["forwarded_at"])
