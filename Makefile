@@ -24,7 +24,7 @@ $(VENV)/.test-installed: requirements/test.txt | $(PY)
 
 # Babel compiles the catalogues, so a fresh machine needs no GNU gettext to run Loket.
 compilemessages: $(VENV)/.base-installed
-	$(BIN)/pybabel compile --quiet --directory locale --domain django
+	$(BIN)/pybabel --quiet compile --directory locale --domain django
 
 run: $(VENV)/.base-installed compilemessages
 	$(MANAGE) migrate --noinput

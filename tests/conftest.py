@@ -3,7 +3,8 @@ show that each one sees only what they may."""
 
 import pytest
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 from django.utils import translation
 
@@ -20,12 +21,25 @@ def _reset_language():
     translation.deactivate_all()
 
 
+def clear_test_cache() -> None:
+    """Forget the suite's own cache keys. On Redis, `cache.clear()` would flush the whole
+    database, Celery's queue included, so only keys with the test prefix are deleted."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and used TOTP codes live in the cache; tests must not share them."""
-    cache.clear()
+    clear_test_cache()
     yield
-    cache.clear()
+    clear_test_cache()
 
 
 @pytest.fixture
