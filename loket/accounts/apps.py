@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "loket.accounts"
     label = "accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("People and roles")
 
     def ready(self) -> None:
         from .groups import sync_caseworker_group
