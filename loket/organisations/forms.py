@@ -9,7 +9,7 @@ from .validators import normalise_enterprise_number, validate_enterprise_number
 class OrganisationForm(forms.ModelForm):
     # Wider than the stored 10 digits: people type "BE 0123.456.749".
     enterprise_number = forms.CharField(
-        label=_("enterprise number (BCE/KBO)"),
+        label=_("Enterprise number (BCE/KBO)"),
         max_length=20,
         required=False,
         help_text=_(
@@ -18,7 +18,7 @@ class OrganisationForm(forms.ModelForm):
         ),
     )
     website = forms.URLField(
-        label=_("website"),
+        label=_("Website"),
         required=False,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"autocomplete": "url"}),

@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from loket.accounts.enums import Role
 from loket.accounts.models import User
@@ -112,6 +113,7 @@ class Command(BaseCommand):
         )
         return user
 
+    @translation.override("en")
     def _print_logins(self) -> None:
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/")
