@@ -14,6 +14,9 @@ class Commune(models.Model):
     nis_code = models.CharField(_("NIS code"), max_length=5, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     postcodes = models.JSONField(_("postcodes"), default=list)
+    # The commune's centre: where the map opens, and the offline geocoder's fallback.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True)
 
     class Meta:
         verbose_name = _("commune")

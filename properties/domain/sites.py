@@ -1,0 +1,224 @@
+"""Business actions on sites. Views, admin actions and tasks call these; none sets `state`."""
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from loket.accounts.models import User
+from loket.organisations.models import Organisation
+
+from ..enums import (
+    EDITABLE_STATES,
+    FINAL_STATES,
+    TO_REVIEW_STATES,
+    VISIBLE_STATES,
+    Publication,
+    SiteState,
+)
+from ..files import process_photo
+from ..models import Site, SitePhoto, SiteTransition
+from ..models.media import MAX_PHOTOS
+from ..pricing import estimated_monthly_cost
+from .errors import SiteConflict, SiteError, SiteIncomplete
+
+S = SiteState
+OWNER = "owner"
+DESK = "desk"
+
+# (from, to) -> who may make the move.
+ALLOWED = {
+    (S.DRAFT, S.SUBMITTED): {OWNER, DESK},
+    (S.SUBMITTED, S.UNDER_REVIEW): {DESK},
+    (S.SUBMITTED, S.DRAFT): {DESK},
+    (S.UNDER_REVIEW, S.DRAFT): {DESK},
+    (S.SUBMITTED, S.PUBLISHED): {DESK},
+    (S.UNDER_REVIEW, S.PUBLISHED): {DESK},
+    (S.PUBLISHED, S.PARTLY_OCCUPIED): {DESK},
+    (S.PUBLISHED, S.FULLY_OCCUPIED): {DESK},
+    (S.PARTLY_OCCUPIED, S.FULLY_OCCUPIED): {DESK},
+    (S.PARTLY_OCCUPIED, S.PUBLISHED): {DESK},
+    (S.FULLY_OCCUPIED, S.PARTLY_OCCUPIED): {DESK},
+    (S.FULLY_OCCUPIED, S.PUBLISHED): {DESK},
+    (S.PUBLISHED, S.SUSPENDED): {DESK},
+    (S.PARTLY_OCCUPIED, S.SUSPENDED): {DESK},
+    (S.SUSPENDED, S.PUBLISHED): {DESK},
+    (S.PUBLISHED, S.RELEASED): {DESK},
+    (S.PARTLY_OCCUPIED, S.RELEASED): {DESK},
+    (S.FULLY_OCCUPIED, S.RELEASED): {DESK},
+    (S.SUSPENDED, S.RELEASED): {DESK},
+}
+for _state in S:
+    if _state not in FINAL_STATES:
+        ALLOWED[(_state, S.WITHDRAWN)] = {OWNER, DESK}
+        ALLOWED[(_state, S.CLOSED)] = {DESK}
+
+
+def actor_side(actor: User | None, site: Site) -> str:
+    if actor is None or actor.is_staff:
+        return DESK
+    return OWNER
+
+
+def allowed_targets(site: Site, actor: User | None) -> list[str]:
+    side = actor_side(actor, site)
+    return [to for (frm, to), sides in ALLOWED.items() if frm == site.state and side in sides]
+
+
+@transaction.atomic
+def site_transition(
+    *,
+    site: Site,
+    to_state: str,
+    actor: User | None,
+    reason: str = "",
+    data: dict | None = None,
+    **fields,
+) -> Site:
+    """The one way to change a site's state.
+
+    Checks that `actor` may make the move, swaps the state only if nobody changed it meanwhile
+    (exactly one of two concurrent callers wins; the other gets SiteConflict), saves `fields`
+    with it and records a SiteTransition.
+    """
+    from_state = site.state
+    sides = ALLOWED.get((from_state, to_state))
+    if not sides or actor_side(actor, site) not in sides:
+        raise SiteError(
+            _("A site cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": S(from_state).label, "to": S(to_state).label}
+        )
+    now = timezone.now()
+    if to_state == S.SUBMITTED:
+        fields.setdefault("submitted_at", now)
+    if to_state == S.PUBLISHED and not site.published_at:
+        fields.setdefault("published_at", now)
+    changed = Site.objects.filter(pk=site.pk, state=from_state).update(
+        state=to_state, updated_at=now, **fields
+    )
+    if changed != 1:
+        raise SiteConflict()
+    site.state = to_state
+    for name, value in fields.items():
+        setattr(site, name, value)
+    SiteTransition.objects.create(
+        site=site,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data or {},
+    )
+    return site
+
+
+@transaction.atomic
+def site_create(*, actor: User, owner: Organisation, **fields) -> Site:
+    """A new draft, for `owner`. Caseworkers may create one on an owner's behalf."""
+    site = Site.objects.create(owner=owner, created_by=actor, **fields)
+    site.reference = f"S-{site.created_at:%Y}-{site.pk:05d}"
+    site.save(update_fields=["reference"])
+    return site
+
+
+def site_refresh_figures(*, site: Site) -> Site:
+    """Recompute the total surface and the estimated monthly cost after units or terms change."""
+    total = site.units.aggregate(total=Sum("surface_m2"))["total"] or 0
+    site.total_surface_m2 = total
+    site.estimated_monthly_cost = estimated_monthly_cost(
+        model_code=site.economic_model.code if site.economic_model_id else None,
+        fee=site.fee_amount,
+        surface_m2=site.total_surface_m2,
+        charges=site.charges_monthly,
+    )
+    Site.objects.filter(pk=site.pk).update(
+        total_surface_m2=site.total_surface_m2,
+        estimated_monthly_cost=site.estimated_monthly_cost,
+    )
+    return site
+
+
+REQUIRED_FOR_SUBMIT = {
+    "street": _("Give the street."),
+    "postcode": _("Give the postcode."),
+    "commune": _("Choose the commune."),
+    "kind": _("Say whether it is a building, land or both."),
+    "condition": _("Describe the condition."),
+    "available_from": _("Say from when the site is available."),
+    "economic_model": _("Choose the economic model."),
+}
+
+
+FOREIGN_KEYS = ("commune", "kind", "condition", "economic_model")
+
+
+def submission_errors(site: Site) -> dict[str, list]:
+    """The strict checks that a draft skips. Returns field name -> messages."""
+    errors: dict[str, list] = {}
+    for field, message in REQUIRED_FOR_SUBMIT.items():
+        attribute = f"{field}_id" if field in FOREIGN_KEYS else field
+        if not getattr(site, attribute):
+            errors.setdefault(field, []).append(message)
+    if not (site.title_nl or site.title_fr):
+        errors.setdefault("title", []).append(_("Give a title in Dutch or in French."))
+    if not (site.description_nl or site.description_fr):
+        errors.setdefault("description", []).append(_("Give a description in Dutch or in French."))
+    if site.commune_id and site.postcode and not site.commune.accepts_postcode(site.postcode):
+        errors.setdefault("postcode", []).append(
+            _("Postcode %(postcode)s is not in %(commune)s.")
+            % {"postcode": site.postcode, "commune": site.commune.name}
+        )
+    if site.latitude is None or site.longitude is None:
+        errors.setdefault("latitude", []).append(_("Place the site on the map."))
+    if not site.units.exists():
+        errors.setdefault("units", []).append(_("Add at least one unit with its surface."))
+    if (
+        site.economic_model_id
+        and site.economic_model.code in ("fee_per_m2", "fee_per_person", "all_in")
+        and site.fee_amount is None
+    ):
+        errors.setdefault("fee_amount", []).append(_("Give the fee for this economic model."))
+    return errors
+
+
+@transaction.atomic
+def site_submit(*, site: Site, actor: User) -> Site:
+    """Send a complete draft to the desk for review."""
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    if site.state != S.DRAFT:
+        raise SiteConflict()
+    errors = submission_errors(site)
+    if errors:
+        raise SiteIncomplete(errors)
+    site_refresh_figures(site=site)
+    return site_transition(site=site, to_state=S.SUBMITTED, actor=actor, desk_message="")
+
+
+@transaction.atomic
+def site_photo_add(*, site: Site, uploaded, caption: str = "") -> SitePhoto:
+    """Check, re-encode and store one photo; refuses the 21st."""
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    if site.photos.count() >= MAX_PHOTOS:
+        raise SiteError(_("A site has at most 20 photos. Remove one before adding another."))
+    image, thumbnail, width, height = process_photo(uploaded)
+    return SitePhoto.objects.create(
+        site=site,
+        image=image,
+        thumbnail=thumbnail,
+        width=width,
+        height=height,
+        caption=caption,
+        position=site.photos.count(),
+    )
+
+
+def is_editable_by_owner(site: Site) -> bool:
+    return site.state in EDITABLE_STATES
+
+
+def is_public(site: Site) -> bool:
+    return site.state in VISIBLE_STATES and site.publication == Publication.PUBLIC
+
+
+def in_review_queue(site: Site) -> bool:
+    return site.state in TO_REVIEW_STATES
