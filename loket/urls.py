@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz_view, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("properties.urls_api")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -26,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", include("loket.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("loket.organisations.urls")),
+    path("", include("properties.urls")),
     prefix_default_language=True,
 )
 

@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
@@ -7,6 +10,7 @@ from loket.accounts.models import User
 from loket.accounts.services import user_set_role
 from loket.organisations.enums import LegalForm, MemberRole
 from loket.organisations.models import Membership, Organisation
+from loket.reference.models import Condition, EconomicModel, SiteKind, UnitKind
 
 PASSWORD = "correct-horse-battery-staple"
 # A fixed base32 secret so tests can compute the caseworker's TOTP codes.
@@ -74,3 +78,63 @@ def caseworker(**user_fields) -> User:
     user_set_role(user=user, role=Role.CASEWORKER)
     TOTP.activate(user, TOTP_SECRET)
     return user
+
+
+# --- Sites -----------------------------------------------------------------------------------
+
+
+def reference_item(model, code: str):
+    return model.objects.get(code=code)
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    """A complete site, as an owner would submit it; `state` is set directly only in tests."""
+
+    class Meta:
+        model = "properties.Site"
+        skip_postgeneration_save = True
+
+    owner = factory.SubFactory(OrganisationFactory)
+    title_nl = factory.Sequence(lambda n: f"Leegstaand pand {n}")
+    title_fr = factory.Sequence(lambda n: f"Bâtiment vacant {n}")
+    description_nl = "Een voormalig kantoorgebouw met grote open ruimtes."
+    description_fr = "Un ancien immeuble de bureaux avec de grands plateaux."
+    street = "Rue de la Loi"
+    number = factory.Sequence(lambda n: str(n + 1))
+    postcode = "1000"
+    commune_id = "21004"
+    latitude = factory.LazyFunction(lambda: Decimal("50.846700"))
+    longitude = factory.LazyFunction(lambda: Decimal("4.352500"))
+    public_precision = "exact"
+    kind = factory.LazyFunction(lambda: SiteKind.objects.get(code="building"))
+    condition = factory.LazyFunction(lambda: Condition.objects.get(code="ready"))
+    economic_model = factory.LazyFunction(lambda: EconomicModel.objects.get(code="charges_only"))
+    charges_monthly = factory.LazyFunction(lambda: Decimal("300"))
+    available_from = factory.LazyFunction(lambda: datetime.date(2027, 1, 1))
+    available_until = factory.LazyFunction(lambda: datetime.date(2029, 12, 31))
+    state = "published"
+    publication = "public"
+    reference = factory.Sequence(lambda n: f"S-2026-{n + 1:05d}")
+
+    @factory.post_generation
+    def units(obj, create, extracted, **kwargs):
+        """`units=[120, 80]` gives two units of those surfaces; default one of 200 m²."""
+        if not create:
+            return
+        for position, surface in enumerate(extracted if extracted is not None else [200]):
+            UnitFactory(site=obj, surface_m2=Decimal(surface), position=position)
+        if extracted != []:
+            from properties.domain import site_refresh_figures
+
+            site_refresh_figures(site=obj)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "properties.Unit"
+
+    site = factory.SubFactory(SiteFactory, units=[])
+    name = factory.Sequence(lambda n: f"Unit {n}")
+    floor = "0"
+    kind = factory.LazyFunction(lambda: UnitKind.objects.get(code="office"))
+    surface_m2 = factory.LazyFunction(lambda: Decimal("100"))

@@ -5,6 +5,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_filters",
     "loket.accounts",
     "loket.communes",
     "loket.reference",
@@ -202,7 +205,12 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # The project package is not an app, so its own static folder is listed here.
-STATICFILES_DIRS = [BASE_DIR / "loket" / "static"]
+# Leaflet and its marker clustering come from their XStatic packages, served locally.
+STATICFILES_DIRS = [
+    BASE_DIR / "loket" / "static",
+    ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("vendor/leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {

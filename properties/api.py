@@ -1,0 +1,3 @@
+"""Open data: published public sites as GeoJSON and CSV."""
+
+urlpatterns: list = []

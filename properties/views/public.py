@@ -1,0 +1,3 @@
+"""public views for sites. URL patterns live at the bottom of this module."""
+
+urlpatterns: list = []
