@@ -1,0 +1,114 @@
+"""The catalogue's search: one FilterSet for the public pages and the open data, so a search
+shared as a URL gives the same sites on the list, the map, the GeoJSON and the CSV.
+
+Choices travel as stable codes (`commune=21004&kind=land&activity=cultural`), never as labels
+or primary keys of the reference lists, so shared URLs survive a relabelling."""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from loket.communes.models import Commune
+from loket.reference.models import ActivityType, EconomicModel, SiteKind
+
+from .models import Site
+
+
+class SiteFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        surface_min, surface_max = cleaned.get("surface_min"), cleaned.get("surface_max")
+        if surface_min is not None and surface_max is not None and surface_max < surface_min:
+            self.add_error(
+                "surface_max", _("The maximum surface must not be below the minimum surface.")
+            )
+        start, end = cleaned.get("available_from"), cleaned.get("available_until")
+        if start and end and end < start:
+            self.add_error("available_until", _("“Needed until” must not be before “needed from”."))
+        return cleaned
+
+
+class SiteFilter(django_filters.FilterSet):
+    commune = django_filters.ModelMultipleChoiceFilter(
+        label=_("Communes"),
+        queryset=Commune.objects.order_by("nis_code"),
+        widget=forms.CheckboxSelectMultiple,
+        # A site has one commune: no duplicate rows to remove, so no DISTINCT.
+        distinct=False,
+    )
+    surface_min = django_filters.NumberFilter(
+        label=_("Surface from (m²)"),
+        field_name="total_surface_m2",
+        lookup_expr="gte",
+        min_value=0,
+    )
+    surface_max = django_filters.NumberFilter(
+        label=_("Surface up to (m²)"),
+        field_name="total_surface_m2",
+        lookup_expr="lte",
+        min_value=0,
+    )
+    kind = django_filters.ModelChoiceFilter(
+        label=_("Kind of site"),
+        queryset=SiteKind.objects.filter(is_active=True),
+        to_field_name="code",
+        empty_label=_("Any kind"),
+    )
+    available_from = django_filters.DateFilter(
+        label=_("Needed from"),
+        method="filter_available_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    available_until = django_filters.DateFilter(
+        label=_("Needed until"),
+        method="filter_available_until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    activity = django_filters.ModelChoiceFilter(
+        label=_("Activity allowed"),
+        field_name="allowed_activities",
+        queryset=ActivityType.objects.filter(is_active=True),
+        to_field_name="code",
+        empty_label=_("Any activity"),
+    )
+    economic_model = django_filters.ModelChoiceFilter(
+        label=_("Economic model"),
+        queryset=EconomicModel.objects.filter(is_active=True),
+        to_field_name="code",
+        empty_label=_("Any model"),
+    )
+    max_cost = django_filters.NumberFilter(
+        label=_("Maximum monthly cost (€)"),
+        field_name="estimated_monthly_cost",
+        # `lte` leaves out sites whose cost is unknown (NULL), as a budget cannot be checked.
+        lookup_expr="lte",
+        min_value=0,
+    )
+    open_to_public = django_filters.BooleanFilter(
+        label=_("Can be open to the public"),
+        method="filter_only_if_checked",
+        widget=forms.CheckboxInput,
+    )
+    step_free_access = django_filters.BooleanFilter(
+        label=_("Step-free access"),
+        method="filter_only_if_checked",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Site
+        fields: list[str] = []
+        form = SiteFilterForm
+
+    def filter_available_from(self, queryset: QuerySet[Site], name: str, value) -> QuerySet[Site]:
+        """The site is still available on that day: no end, or an end on or after it."""
+        return queryset.filter(Q(available_until__isnull=True) | Q(available_until__gte=value))
+
+    def filter_available_until(self, queryset: QuerySet[Site], name: str, value) -> QuerySet[Site]:
+        """The site is already available by that day: no start given, or a start on or before."""
+        return queryset.filter(Q(available_from__isnull=True) | Q(available_from__lte=value))
+
+    def filter_only_if_checked(self, queryset: QuerySet[Site], name: str, value) -> QuerySet[Site]:
+        """An unticked box means “either”, not “must not”."""
+        return queryset.filter(**{name: True}) if value else queryset
