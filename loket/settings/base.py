@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import xstatic.pkg.jquery_ui
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from csp.constants import NONE, SELF
@@ -210,7 +211,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "loket" / "static",
     ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
     ("vendor/leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+    ("vendor/jquery-ui", xstatic.pkg.jquery_ui.BASE_DIR),
 ]
+# modeltranslation's admin tabs need jQuery UI; without this it would load it from a CDN.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {

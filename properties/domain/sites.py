@@ -1,5 +1,7 @@
 """Business actions on sites. Views, admin actions and tasks call these; none sets `state`."""
 
+import secrets
+
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -17,7 +19,7 @@ from ..enums import (
     SiteState,
 )
 from ..files import process_photo
-from ..models import Site, SitePhoto, SiteTransition
+from ..models import Site, SiteDocument, SitePhoto, SiteTransition
 from ..models.media import MAX_PHOTOS
 from ..pricing import estimated_monthly_cost
 from .errors import SiteConflict, SiteError, SiteIncomplete
@@ -34,6 +36,8 @@ ALLOWED = {
     (S.UNDER_REVIEW, S.DRAFT): {DESK},
     (S.SUBMITTED, S.PUBLISHED): {DESK},
     (S.UNDER_REVIEW, S.PUBLISHED): {DESK},
+    # Published again: switches the publication between public and desk-only.
+    (S.PUBLISHED, S.PUBLISHED): {DESK},
     (S.PUBLISHED, S.PARTLY_OCCUPIED): {DESK},
     (S.PUBLISHED, S.FULLY_OCCUPIED): {DESK},
     (S.PARTLY_OCCUPIED, S.FULLY_OCCUPIED): {DESK},
@@ -222,3 +226,69 @@ def is_public(site: Site) -> bool:
 
 def in_review_queue(site: Site) -> bool:
     return site.state in TO_REVIEW_STATES
+
+
+# Fields that only the desk's workflow or the figures above write; never an owner's form.
+PROTECTED_FIELDS = frozenset(
+    {
+        "owner",
+        "reference",
+        "state",
+        "publication",
+        "desk_message",
+        "closed_reason",
+        "reviewer",
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "published_at",
+        "total_surface_m2",
+        "estimated_monthly_cost",
+    }
+)
+
+
+@transaction.atomic
+def site_update(*, site: Site, fields: list[str]) -> Site:
+    """Save edits to a site's content while it is still editable (draft, submitted, under
+    review). Only `fields` are written, so a state change a caseworker made meanwhile is never
+    overwritten by a stale copy; workflow fields are refused outright."""
+    forbidden = PROTECTED_FIELDS.intersection(fields)
+    if forbidden:
+        raise ValueError(f"site_update cannot write {sorted(forbidden)}")
+    state = Site.objects.select_for_update().values_list("state", flat=True).get(pk=site.pk)
+    if state not in EDITABLE_STATES:
+        raise SiteError(
+            _("This site is “%(state)s”: its details can no longer be changed here.")
+            % {"state": S(state).label}
+        )
+    site.save(update_fields=[*fields, "updated_at"])
+    return site
+
+
+def _delete_files_on_commit(*files) -> None:
+    """Remove stored files once the row is gone for good; a rollback keeps them."""
+    for file in files:
+        if file:
+            storage, name = file.storage, file.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
+@transaction.atomic
+def site_photo_delete(*, photo: SitePhoto) -> None:
+    _delete_files_on_commit(photo.image, photo.thumbnail)
+    photo.delete()
+
+
+@transaction.atomic
+def site_document_add(*, site: Site, title: str, uploaded, is_public: bool) -> SiteDocument:
+    """Store a PDF (already checked by `properties.files.validate_pdf`) under a random name, so
+    the owner's file name never reaches a URL or the disk."""
+    uploaded.name = f"{secrets.token_hex(8)}.pdf"
+    return SiteDocument.objects.create(site=site, title=title, file=uploaded, is_public=is_public)
+
+
+@transaction.atomic
+def site_document_delete(*, document: SiteDocument) -> None:
+    _delete_files_on_commit(document.file)
+    document.delete()

@@ -1,4 +1,5 @@
-"""Demo data for `make run`: organisations and one user per role. Safe to run again."""
+"""Demo data for `make run`: organisations, one user per role and the demo sites. Safe to run
+again."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -13,6 +14,7 @@ from loket.accounts.services import user_set_role
 from loket.communes.models import Commune
 from loket.organisations.enums import LegalForm, MemberRole
 from loket.organisations.models import Membership, Organisation
+from properties.demo import build_demo_sites
 
 DEMO_PASSWORD = "loket-demo-2026"
 # Fixed so that a newcomer can add it to an authenticator app, and browser tests can log in.
@@ -64,13 +66,21 @@ COMMUNE_CONTACT_COMMUNES = ["21007", "21015"]  # Forest/Vorst and Schaerbeek/Sch
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo organisations and users (one per role)."
+    help = "Create or refresh the demo organisations, users (one per role) and sites."
+
+    def handle(self, *args, **options):
+        sites = self._seed()
+        # Printed after the commit, so a closed pipe (`seed_demo | head`) cannot undo the data.
+        self.stdout.write(f"{len(sites)} demo sites are ready.")
+        self._print_logins()
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def _seed(self):
         organisations = [self._organisation(*row) for row in ORGANISATIONS]
+        users = {}
         for email, first, last, role, language, org_index in USERS:
             user = self._user(email, first, last, role, language)
+            users[role] = user
             if org_index is not None:
                 organisation = organisations[org_index]
                 Membership.objects.update_or_create(
@@ -83,7 +93,11 @@ class Command(BaseCommand):
                 TOTP.activate(user, DEMO_TOTP_SECRET)
             if role == Role.COMMUNE:
                 user.communes.set(Commune.objects.filter(nis_code__in=COMMUNE_CONTACT_COMMUNES))
-        self._print_logins()
+        return build_demo_sites(
+            immo_zenne=organisations[2],
+            caseworker=users[Role.CASEWORKER],
+            owner_user=users[Role.OWNER],
+        )
 
     def _organisation(self, name, legal_form, number, street, house, postcode, city, website):
         organisation, _created = Organisation.objects.update_or_create(
