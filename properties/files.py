@@ -34,7 +34,12 @@ def process_photo(uploaded) -> tuple[ContentFile, ContentFile, int, int]:
             probe = Image.open(io.BytesIO(data))
             fmt = probe.format
             width, height = probe.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses to even open images far beyond its own limit: so far beyond ours.
+        raise _photo_error(
+            _("This photo has too many pixels; the limit is 40 megapixels."), "too_many_pixels"
+        ) from None
+    except UnidentifiedImageError:
         raise _photo_error(
             _("This file is not a photo we can read. Send a JPEG, PNG or WebP image."),
             "not_an_image",

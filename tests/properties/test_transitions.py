@@ -199,9 +199,7 @@ def test_site_submit_with_fee_computes_the_figures(owner):
 
 def test_desk_switches_a_published_site_to_desk_only(caseworker_user):
     site = SiteFactory(state="published", publication="public")
-    site_transition(
-        site=site, to_state="published", actor=caseworker_user, publication="desk_only"
-    )
+    site_transition(site=site, to_state="published", actor=caseworker_user, publication="desk_only")
     site.refresh_from_db()
     assert (site.state, site.publication) == ("published", "desk_only")
     assert list(site.transitions.values_list("from_state", "to_state")) == [
