@@ -23,6 +23,7 @@ from .domain import SiteConflict, SiteError, site_create, site_refresh_figures, 
 from .domain.sites import allowed_targets
 from .enums import OFFERED_STATES, TO_REVIEW_STATES, ClosedReason, Publication, SiteState
 from .files import process_photo, validate_pdf
+from .forms import CapakeyListField, check_postcode_fits
 from .models import Site, SiteDocument, SitePhoto, SiteTransition, Unit
 from .models.media import MAX_PHOTOS
 
@@ -309,14 +310,11 @@ class QueueFilter(admin.SimpleListFilter):
 class SiteAdminForm(forms.ModelForm):
     """The admin builds the fields from the fieldsets; this adds the cross-field checks."""
 
+    cadastral_parcels = CapakeyListField()
+
     def clean(self):
         cleaned = super().clean()
-        commune, postcode = cleaned.get("commune"), cleaned.get("postcode")
-        if commune and postcode:
-            try:
-                commune.check_postcode(postcode)
-            except ValidationError as error:
-                self.add_error("postcode", error)
+        check_postcode_fits(self, cleaned)
         return cleaned
 
 

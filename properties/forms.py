@@ -44,13 +44,52 @@ class SiteStepForm(forms.ModelForm):
                 field.disabled = True
 
 
+class CapakeyListField(forms.CharField):
+    """Cadastral parcel numbers typed one per line, stored as a list of normalised CaPaKeys."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Cadastral parcels (CaPaKey)"))
+        kwargs.setdefault(
+            "help_text",
+            _("One per line, as on the cadastral plan: for example 21001A0123/00B004."),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        lines = [line.strip() for line in (super().to_python(value) or "").splitlines()]
+        parcels, errors = [], []
+        for line in filter(None, lines):
+            try:
+                validate_capakey(line)
+            except ValidationError as error:
+                errors.append(error)
+            else:
+                parcels.append(normalise_capakey(line))
+        if errors:
+            raise ValidationError(errors)
+        return list(dict.fromkeys(parcels))
+
+
+def check_postcode_fits(form: forms.Form, cleaned: dict) -> None:
+    """A four-digit postcode that belongs to the chosen commune, or an error next to it."""
+    commune, postcode = cleaned.get("commune"), cleaned.get("postcode")
+    if postcode and not (postcode.isdigit() and len(postcode) == 4):
+        form.add_error("postcode", _("A Belgian postcode has four digits, as in 1000."))
+    elif commune and postcode:
+        try:
+            commune.check_postcode(postcode)
+        except ValidationError as error:
+            form.add_error("postcode", error)
+
+
 class WhereForm(SiteStepForm):
-    cadastral_parcels = forms.CharField(
-        label=_("Cadastral parcels (CaPaKey)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
-        help_text=_("One per line, as on the cadastral plan: for example 21001A0123/00B004."),
-    )
+    cadastral_parcels = CapakeyListField()
 
     class Meta:
         model = Site
@@ -84,22 +123,6 @@ class WhereForm(SiteStepForm):
         self.fields["public_precision"].choices = [
             choice for choice in self.fields["public_precision"].choices if choice[0]
         ]
-        if not self.is_bound:
-            self.initial["cadastral_parcels"] = "\n".join(self.instance.cadastral_parcels or [])
-
-    def clean_cadastral_parcels(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["cadastral_parcels"].splitlines()]
-        parcels, errors = [], []
-        for line in filter(None, lines):
-            try:
-                validate_capakey(line)
-            except ValidationError as error:
-                errors.append(error)
-            else:
-                parcels.append(normalise_capakey(line))
-        if errors:
-            raise ValidationError(errors)
-        return list(dict.fromkeys(parcels))
 
     def clean_public_precision(self) -> str:
         # A radio list sends nothing when untouched; keep the stored choice then.
@@ -107,14 +130,7 @@ class WhereForm(SiteStepForm):
 
     def clean(self):
         cleaned = super().clean()
-        commune, postcode = cleaned.get("commune"), cleaned.get("postcode")
-        if postcode and not (postcode.isdigit() and len(postcode) == 4):
-            self.add_error("postcode", _("A Belgian postcode has four digits, as in 1000."))
-        elif commune and postcode:
-            try:
-                commune.check_postcode(postcode)
-            except ValidationError as error:
-                self.add_error("postcode", error)
+        check_postcode_fits(self, cleaned)
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if (latitude is None) != (longitude is None) and not self.has_error("latitude"):
             self.add_error("latitude", _("Give both the latitude and the longitude, or neither."))
