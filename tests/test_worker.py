@@ -25,7 +25,10 @@ from loket.pages.services import feedback_submit
 
 from .ci import require
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 # A cold worker imports Django and every app before it says "ready"; CI machines can be slow.
 STARTUP_TIMEOUT = 60

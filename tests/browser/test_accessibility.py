@@ -6,7 +6,12 @@ from django.utils import translation
 
 from .conftest import axe_violations, screenshot
 
-pytestmark = pytest.mark.browser
+# Live-server tests flush the database; serialized rollback puts the migrated reference data
+# (communes, lists) back before each one.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PUBLIC_PAGES = [
     "pages:home",

@@ -17,7 +17,12 @@ from tests import factories
 
 from .conftest import axe_violations, screenshot
 
-pytestmark = pytest.mark.browser
+# Live-server tests flush the database; serialized rollback puts the migrated reference data
+# (communes, lists) back before each one.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
 

@@ -16,7 +16,12 @@ from tests import factories
 from .conftest import axe_violations, screenshot
 from .test_journeys import current_totp_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Live-server tests flush the database; serialized rollback puts the migrated reference data
+# (communes, lists) back before each one.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def photo_bytes() -> bytes:
