@@ -1,14 +1,18 @@
 """Shared fixtures. Persona fixtures stand for the people of the brief, so permission tests can
 show that each one sees only what they may."""
 
+import importlib
+
 import pytest
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+from django.apps import apps as django_apps
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 from django.utils import translation
 
 from loket.accounts.enums import Role
+from loket.accounts.groups import sync_caseworker_group
 
 from .factories import OrganisationFactory, UserFactory, caseworker, member_of
 
@@ -40,6 +44,23 @@ def _clear_cache():
     clear_test_cache()
     yield
     clear_test_cache()
+
+
+# The data migrations that fill the reference tables, in order.
+REFERENCE_DATA_MIGRATIONS = (
+    "loket.communes.migrations.0002_load_communes",
+    "loket.communes.migrations.0004_load_commune_centres",
+    "loket.reference.migrations.0002_load_lists",
+)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests (live server, real worker) empty every table when they end, the
+    communes and lists too. This loads them again, with the migrations' own idempotent code."""
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).load(django_apps, None)
+    sync_caseworker_group()
 
 
 @pytest.fixture

@@ -27,7 +27,8 @@ from .ci import require
 
 pytestmark = [
     pytest.mark.worker,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 
 # A cold worker imports Django and every app before it says "ready"; CI machines can be slow.

@@ -17,11 +17,10 @@ from tests import factories
 
 from .conftest import axe_violations, screenshot
 
-# Live-server tests flush the database; serialized rollback puts the migrated reference data
-# (communes, lists) back before each one.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")

@@ -16,11 +16,10 @@ from tests import factories
 from .conftest import axe_violations, screenshot
 from .test_journeys import current_totp_code
 
-# Live-server tests flush the database; serialized rollback puts the migrated reference data
-# (communes, lists) back before each one.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 
 
