@@ -20,10 +20,10 @@ from django.utils.translation import ngettext, pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from .domain import SiteConflict, SiteError, site_create, site_refresh_figures, site_transition
-from .domain.sites import allowed_targets
+from .domain.sites import PROTECTED_FIELDS, allowed_targets
 from .enums import OFFERED_STATES, TO_REVIEW_STATES, ClosedReason, Publication, SiteState
 from .files import process_photo, validate_pdf
-from .forms import CapakeyListField, check_postcode_fits
+from .forms import UNIT_FIELDS, CapakeyListField, check_postcode_fits
 from .models import Site, SiteDocument, SitePhoto, SiteTransition, Unit
 from .models.media import MAX_PHOTOS
 
@@ -231,21 +231,9 @@ def make_changelist_action(action: DeskAction):
     return admin.action(description=action.label, permissions=["change"])(changelist_action)
 
 
-# Written only by site_transition, site_create and site_refresh_figures.
-WORKFLOW_FIELDS = {
-    "reference",
-    "state",
-    "publication",
-    "desk_message",
-    "closed_reason",
-    "reviewer",
-    "created_by",
-    "created_at",
-    "submitted_at",
-    "published_at",
-    "total_surface_m2",
-    "estimated_monthly_cost",
-}
+# Written only by site_transition, site_create and site_refresh_figures; the owner is chosen in
+# the add form and then fixed.
+WORKFLOW_FIELDS = PROTECTED_FIELDS - {"owner"}
 CONTENT_FIELDS = [
     field.name
     for field in Site._meta.concrete_fields
@@ -331,17 +319,7 @@ def without_related_links(formfield):
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
-        fields = [
-            "name",
-            "floor",
-            "kind",
-            "surface_m2",
-            "available_from",
-            "available_until",
-            "fee_amount",
-            "open_to_public",
-            "position",
-        ]
+        fields = [*UNIT_FIELDS, "position"]
         widgets = {
             "name": forms.TextInput(attrs={"size": 30}),
             "floor": forms.TextInput(attrs={"size": 5}),
@@ -358,18 +336,6 @@ class UnitInline(admin.TabularInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
-
-    fields = [
-        "name",
-        "floor",
-        "kind",
-        "surface_m2",
-        "available_from",
-        "available_until",
-        "fee_amount",
-        "open_to_public",
-        "position",
-    ]
 
 
 class SitePhotoForm(forms.ModelForm):

@@ -263,19 +263,23 @@ class UsesTermsForm(SiteStepForm):
         self.fields["economic_model"].empty_label = _("Choose")
 
 
+# What an owner or a caseworker says about a unit.
+UNIT_FIELDS = [
+    "name",
+    "floor",
+    "kind",
+    "surface_m2",
+    "available_from",
+    "available_until",
+    "fee_amount",
+    "open_to_public",
+]
+
+
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
-        fields = [
-            "name",
-            "floor",
-            "kind",
-            "surface_m2",
-            "available_from",
-            "available_until",
-            "fee_amount",
-            "open_to_public",
-        ]
+        fields = UNIT_FIELDS
         labels = {
             "available_from": _("Own availability: from"),
             "available_until": _("Own availability: until"),
