@@ -135,6 +135,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loket.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
     },
+    "expire-applications": {
+        "task": "projects.tasks.applications_expire_daily",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- Auth and accounts ----------------------------------------------------------------------

@@ -113,6 +113,11 @@ def site_transition(
         reason=reason,
         data=data or {},
     )
+    if to_state == S.PUBLISHED and site.publication == Publication.PUBLIC:
+        # Holders' saved searches that this site fits are recorded once the publication holds.
+        from projects.tasks import saved_searches_record_matches
+
+        saved_searches_record_matches.delay_on_commit(site.pk)
     return site
 
 

@@ -1,0 +1,29 @@
+from .applications import (
+    application_confirm,
+    application_create,
+    application_mark_incomplete,
+    application_qualify,
+    application_submit,
+    application_transition,
+    application_withdraw,
+    applications_expire,
+    next_reference,
+    submission_errors,
+)
+from .errors import ApplicationConflict, ApplicationError, ApplicationIncomplete
+
+__all__ = [
+    "ApplicationConflict",
+    "ApplicationError",
+    "ApplicationIncomplete",
+    "application_confirm",
+    "application_create",
+    "application_mark_incomplete",
+    "application_qualify",
+    "application_submit",
+    "application_transition",
+    "application_withdraw",
+    "applications_expire",
+    "next_reference",
+    "submission_errors",
+]
