@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("loket.organisations.urls")),
     path("", include("properties.urls")),
+    path("", include("projects.urls")),
     path("my/searches/", include("projects.views.searches")),
     prefix_default_language=True,
 )

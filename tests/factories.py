@@ -138,3 +138,38 @@ class UnitFactory(factory.django.DjangoModelFactory):
     floor = "0"
     kind = factory.LazyFunction(lambda: UnitKind.objects.get(code="office"))
     surface_m2 = factory.LazyFunction(lambda: Decimal("100"))
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft application for an organisation; `complete=True` fills what a submission needs."""
+
+    class Meta:
+        model = "projects.Application"
+        skip_postgeneration_save = True
+
+    class Params:
+        complete = factory.Trait(
+            title="Ateliers du canal",
+            description="Studios for artists and a small public workshop.",
+            surface_min=Decimal("100"),
+            surface_ideal=Decimal("150"),
+            surface_max=Decimal("200"),
+            desired_start=factory.LazyFunction(
+                lambda: datetime.date(datetime.date.today().year + 1, 3, 1)
+            ),
+            duration_value=24,
+            max_monthly_budget=Decimal("800"),
+            consent_to_share=True,
+        )
+
+    organisation = factory.SubFactory(OrganisationFactory)
+
+    @factory.post_generation
+    def with_choices(obj, create, extracted, **kwargs):
+        """A complete application also gets an activity type and commune 21004."""
+        if create and obj.title and obj.consent_to_share:
+            from loket.communes.models import Commune
+            from loket.reference.models import ActivityType
+
+            obj.activity_types.add(ActivityType.objects.order_by("pk").first())
+            obj.communes.add(Commune.objects.get(nis_code="21004"))
