@@ -13,12 +13,17 @@ def saved_searches_record_matches(site_pk: int) -> int:
     site = Site.objects.filter(pk=site_pk).first()
     if site is None:
         return 0
-    matches = [
-        SavedSearchMatch(saved_search_id=pk, site_id=site_pk)
-        for pk in saved_searches_fitting(site).values_list("pk", flat=True)
-    ]
-    created = SavedSearchMatch.objects.bulk_create(matches, ignore_conflicts=True)
-    return len(created)
+    recorded = SavedSearchMatch.objects.filter(site_id=site_pk)
+    before = recorded.count()
+    SavedSearchMatch.objects.bulk_create(
+        [
+            SavedSearchMatch(saved_search_id=pk, site_id=site_pk)
+            for pk in saved_searches_fitting(site).values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    # The number of new matches: a second run records, and returns, nothing.
+    return recorded.count() - before
 
 
 @shared_task

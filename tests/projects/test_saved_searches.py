@@ -1,0 +1,221 @@
+"""Saved searches: saving one from the catalogue (/<lang>/my/searches/new/), the list
+(/<lang>/my/searches/) and deleting (/<lang>/my/searches/<pk>/delete/)."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from projects.domain.saved_searches import saved_search_create
+from projects.models import SavedSearch, SavedSearchMatch
+
+from ..factories import SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+QUERY = (
+    "commune=21004&commune=21001&surface_min=100&surface_max=500&kind=building"
+    "&activity=cultural&economic_model=charges_only&max_cost=400&open_to_public=on"
+    "&available_from=2027-03-01&available_until=2027-12-31"
+)
+
+
+def url(name: str, language: str = "nl", **kwargs) -> str:
+    with translation.override(language):
+        return reverse(f"searches:{name}", kwargs=kwargs or None)
+
+
+def catalogue_url(language: str = "nl") -> str:
+    with translation.override(language):
+        return reverse("properties:catalogue")
+
+
+# --- Saving -------------------------------------------------------------------------------------
+
+
+def test_saving_from_a_catalogue_query_stores_the_criteria(holder_client, holder):
+    response = holder_client.post(url("create"), {"name": "Atelier centre", "query": QUERY})
+    assert (response.status_code, response.url) == (302, url("list"))
+    search = SavedSearch.objects.get()
+    assert (
+        search.user,
+        search.name,
+        search.query,
+        search.surface_min,
+        search.surface_max,
+        search.kind.code,
+        search.activity.code,
+        search.economic_model.code,
+        search.max_cost,
+        search.needs_open_to_public,
+        search.needs_step_free,
+        str(search.available_from),
+        str(search.available_until),
+    ) == (
+        holder,
+        "Atelier centre",
+        QUERY,
+        Decimal("100"),
+        Decimal("500"),
+        "building",
+        "cultural",
+        "charges_only",
+        Decimal("400"),
+        True,
+        False,
+        "2027-03-01",
+        "2027-12-31",
+    )
+    assert sorted(search.communes.values_list("nis_code", flat=True)) == ["21001", "21004"]
+
+
+def test_saving_an_empty_search_means_anywhere_and_anything(holder_client):
+    holder_client.post(url("create"), {"name": "Alles", "query": ""})
+    search = SavedSearch.objects.get()
+    assert (
+        search.name,
+        search.query,
+        search.surface_min,
+        search.kind,
+        search.communes.count(),
+    ) == (
+        "Alles",
+        "",
+        None,
+        None,
+        0,
+    )
+
+
+def test_saving_an_invalid_search_goes_back_to_the_catalogue_with_a_message(holder_client):
+    query = "surface_min=500&surface_max=100"
+    response = holder_client.post(url("create"), {"name": "Wrong", "query": query}, follow=True)
+    assert response.redirect_chain == [(f"{catalogue_url()}?{query}", 302)]
+    assert [str(message) for message in response.context["messages"]] == [
+        "This search has errors; correct it in the catalogue first."
+    ]
+    assert SavedSearch.objects.count() == 0
+
+
+def test_saving_needs_a_post(holder_client):
+    assert holder_client.get(url("create")).status_code == 405
+
+
+def test_the_catalogue_offers_to_save_the_current_search(holder_client, anonymous_client):
+    response = holder_client.get(f"{catalogue_url()}?surface_min=100&kind=land&surface_max=")
+    content = response.content.decode()
+    assert f'action="{url("create")}"' in content
+    assert '<input type="hidden" name="query" value="surface_min=100&amp;kind=land">' in content
+    anonymous = anonymous_client.get(f"{catalogue_url()}?surface_min=100").content.decode()
+    assert f'action="{url("create")}"' not in anonymous
+    assert "/accounts/login/?next=/nl/sites/%3Fsurface_min%3D100" in anonymous
+
+
+# --- The list -----------------------------------------------------------------------------------
+
+
+def test_the_list_shows_only_the_users_own_searches(holder_client, holder, other_holder):
+    saved_search_create(user=holder, name="Mine", query="commune=21004")
+    saved_search_create(user=other_holder, name="Theirs", query="")
+    response = holder_client.get(url("list"))
+    assert response.status_code == 200
+    assert [search.name for search in response.context["searches"]] == ["Mine"]
+    assert "Theirs" not in response.content.decode()
+
+
+def test_the_list_summarises_the_criteria_and_links_to_the_catalogue(holder_client, holder):
+    saved_search_create(user=holder, name="Centre", query=QUERY)
+    saved_search_create(user=holder, name="Anywhere", query="")
+    with translation.override("en"):
+        response = holder_client.get(url("list", "en"))
+    searches = {search.name: search for search in response.context["searches"]}
+    translation.activate("en")
+    assert searches["Centre"].summary == [
+        "Anderlecht, City of Brussels",
+        "100 to 500 m²",
+        str(searches["Centre"].kind),
+        f"for {searches['Centre'].activity}",
+        str(searches["Centre"].economic_model),
+        "at most € 400 a month",
+        "open to the public",
+        "needed from March 1, 2027 to Dec. 31, 2027",
+    ]
+    assert searches["Anywhere"].summary == ["Anywhere in Brussels"]
+    content = response.content.decode()
+    assert f'href="{catalogue_url("en")}?{QUERY.replace("&", "&amp;")}"' in content
+
+
+def test_the_list_counts_the_published_sites_that_fit(holder_client, holder):
+    search = saved_search_create(user=holder, name="Anywhere", query="")
+    saved_search_create(user=holder, name="Nothing yet", query="")
+    for site in (
+        SiteFactory(),
+        SiteFactory(state="partly_occupied"),
+        SiteFactory(state="suspended"),
+        SiteFactory(publication="desk_only"),
+    ):
+        SavedSearchMatch.objects.create(saved_search=search, site=site)
+    response = holder_client.get(url("list"))
+    counts = {s.name: s.fitting_count for s in response.context["searches"]}
+    assert counts == {"Anywhere": 2, "Nothing yet": 0}
+
+
+def test_the_list_takes_the_same_queries_for_1_and_10_searches(holder, holder_client):
+    def queries(count: int) -> int:
+        SavedSearch.objects.filter(user=holder).delete()
+        for n in range(count):
+            search = saved_search_create(
+                user=holder, name=f"search {n}", query="commune=21004&kind=land&activity=sport"
+            )
+            SavedSearchMatch.objects.create(saved_search=search, site=SiteFactory())
+        with CaptureQueriesContext(connection) as context:
+            assert holder_client.get(url("list")).status_code == 200
+        return len(context.captured_queries)
+
+    assert queries(1) == queries(10)
+
+
+# --- Deleting -----------------------------------------------------------------------------------
+
+
+def test_delete_asks_for_confirmation_then_deletes_own_search(holder_client, holder):
+    search = saved_search_create(user=holder, name="Old", query="")
+    confirm = holder_client.get(url("delete", pk=search.pk))
+    assert (confirm.status_code, SavedSearch.objects.count()) == (200, 1)
+    response = holder_client.post(url("delete", pk=search.pk))
+    assert (response.status_code, response.url, SavedSearch.objects.count()) == (
+        302,
+        url("list"),
+        0,
+    )
+
+
+def test_deleting_someone_elses_search_is_a_404(other_holder_client, holder):
+    search = saved_search_create(user=holder, name="Mine", query="")
+    assert other_holder_client.get(url("delete", pk=search.pk)).status_code == 404
+    assert other_holder_client.post(url("delete", pk=search.pk)).status_code == 404
+    assert SavedSearch.objects.count() == 1
+
+
+# --- Who may -------------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(anonymous_client, holder):
+    search = saved_search_create(user=holder, name="Mine", query="")
+    for response in (
+        anonymous_client.get(url("list")),
+        anonymous_client.post(url("create"), {"name": "x", "query": ""}),
+        anonymous_client.post(url("delete", pk=search.pk)),
+    ):
+        assert (response.status_code, response.url.split("?")[0]) == (302, "/nl/accounts/login/")
+    assert SavedSearch.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["owner_client", "caseworker_client", "holder_client"])
+def test_every_signed_in_persona_sees_an_own_empty_list(persona, request):
+    client = request.getfixturevalue(persona)
+    response = client.get(url("list", "fr"))
+    assert (response.status_code, response.context["searches"]) == (200, [])
