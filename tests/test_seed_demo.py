@@ -42,7 +42,7 @@ def test_seed_demo_is_idempotent():
     seed()
     assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count()) == (
         5,
-        6,
+        18,
         2,
     )
     assert Authenticator.objects.filter(type="totp").count() == 1

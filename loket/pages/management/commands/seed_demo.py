@@ -14,6 +14,7 @@ from loket.accounts.services import user_set_role
 from loket.communes.models import Commune
 from loket.organisations.enums import LegalForm, MemberRole
 from loket.organisations.models import Membership, Organisation
+from projects.demo import build_demo_applications
 from properties.demo import build_demo_sites
 
 DEMO_PASSWORD = "loket-demo-2026"
@@ -66,12 +67,13 @@ COMMUNE_CONTACT_COMMUNES = ["21007", "21015"]  # Forest/Vorst and Schaerbeek/Sch
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo organisations, users (one per role) and sites."
+    help = "Create or refresh the demo organisations, users (one per role), sites and applications."
 
     def handle(self, *args, **options):
-        sites = self._seed()
+        sites, applications = self._seed()
         # Printed after the commit, so a closed pipe (`seed_demo | head`) cannot undo the data.
         self.stdout.write(f"{len(sites)} demo sites are ready.")
+        self.stdout.write(f"{len(applications)} demo applications are ready.")
         self._print_logins()
 
     @transaction.atomic
@@ -93,11 +95,18 @@ class Command(BaseCommand):
                 TOTP.activate(user, DEMO_TOTP_SECRET)
             if role == Role.COMMUNE:
                 user.communes.set(Commune.objects.filter(nis_code__in=COMMUNE_CONTACT_COMMUNES))
-        return build_demo_sites(
+        sites = build_demo_sites(
             immo_zenne=organisations[2],
             caseworker=users[Role.CASEWORKER],
             owner_user=users[Role.OWNER],
         )
+        applications = build_demo_applications(
+            holder_org=organisations[0],
+            coop=organisations[1],
+            holder=users[Role.HOLDER],
+            caseworker=users[Role.CASEWORKER],
+        )
+        return sites, applications
 
     def _organisation(self, name, legal_form, number, street, house, postcode, city, website):
         organisation, _created = Organisation.objects.update_or_create(
