@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -411,7 +411,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     ordering = ["submitted_at", "pk"]
     list_per_page = 50
     raw_id_fields = ["partners"]
-    filter_horizontal = ["activity_types", "communes"]
+    # Plain checkboxes: Django's filter_horizontal widget breaks ARIA rules (axe) and needs JS.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [ApplicationNoteInline, ApplicationDocumentInline, ApplicationTransitionInline]
     actions = [make_changelist_action(action) for action in DESK_ACTIONS]
     readonly_fields = [
