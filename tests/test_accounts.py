@@ -218,3 +218,13 @@ def test_account_page_shows_only_the_signed_in_person(request, persona, other_ho
     assert user.email in html
     assert other_holder.email not in html
     assert "Atelier Senne" not in html
+
+
+def test_holder_menu_leads_to_applications_and_searches(holder_client, owner_client):
+    holder_nav = holder_client.get("/en/").content.decode().split('class="account-nav"')[1]
+    owner_nav = owner_client.get("/en/").content.decode().split('class="account-nav"')[1]
+    assert 'href="/en/my/applications/"' in holder_nav
+    assert 'href="/en/my/searches/"' in holder_nav
+    assert 'href="/en/my/sites/"' not in holder_nav
+    assert 'href="/en/my/sites/"' in owner_nav
+    assert 'href="/en/my/applications/"' not in owner_nav

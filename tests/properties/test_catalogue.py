@@ -500,3 +500,17 @@ def test_catalogue_runs_a_constant_number_of_queries(client, django_assert_num_q
         response = client.get(f"{catalogue_url()}?commune=21004&surface_min=10")
 
     assert len(response.context["page"].object_list) == min(count, 20)
+
+
+def test_site_page_leads_a_signed_in_visitor_to_the_application_form(holder_client):
+    site = SiteFactory()
+    html = holder_client.get(f"/en/sites/{site.reference}/").content.decode()
+    assert 'href="/en/my/applications/new/"' in html
+    assert site.reference in html.split('id="interested-title"')[1]
+
+
+def test_site_page_leads_an_anonymous_visitor_to_signup(client):
+    site = SiteFactory()
+    html = client.get(f"/en/sites/{site.reference}/").content.decode()
+    assert 'href="/en/accounts/signup/"' in html
+    assert 'href="/en/my/applications/new/"' not in html
