@@ -95,7 +95,7 @@ def test_saving_an_invalid_search_goes_back_to_the_catalogue_with_a_message(hold
     response = holder_client.post(url("create"), {"name": "Wrong", "query": query}, follow=True)
     assert response.redirect_chain == [(f"{catalogue_url()}?{query}", 302)]
     assert [str(message) for message in response.context["messages"]] == [
-        "This search has errors; correct it in the catalogue first."
+        "Deze zoekopdracht bevat fouten; verbeter ze eerst in de catalogus."
     ]
     assert SavedSearch.objects.count() == 0
 
