@@ -387,6 +387,8 @@ CONTENT_FIELDS = [
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
+    # Desk buttons on the change page (shared by the desk's admins).
+    change_form_template = "admin/desk/change_form.html"
     list_display = [
         "reference",
         "title",
@@ -600,7 +602,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             "title": action.label,
             "opts": self.model._meta,
             "action": action,
-            "applications": applications,
+            "objects": applications,
             "form": form,
             "seen_states": [(a.pk, seen_states.get(a.pk, a.state)) for a in applications],
             "seen_state_prefix": SEEN_STATE_PREFIX,
@@ -608,4 +610,4 @@ class ApplicationAdmin(admin.ModelAdmin):
             "from_changelist": ACTION_CHECKBOX_NAME in request.POST,
             "select_across": request.POST.get("select_across", "0"),
         }
-        return TemplateResponse(request, "admin/projects/application/desk_action.html", context)
+        return TemplateResponse(request, "admin/desk/action_page.html", context)

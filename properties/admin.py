@@ -434,6 +434,8 @@ class SiteTransitionInline(admin.TabularInline):
 
 @admin.register(Site)
 class SiteAdmin(TabbedTranslationAdmin):
+    # Desk buttons on the change page (shared by the desk's admins).
+    change_form_template = "admin/desk/change_form.html"
     form = SiteAdminForm
     list_display = [
         "reference",
@@ -693,7 +695,7 @@ class SiteAdmin(TabbedTranslationAdmin):
             "title": action.label,
             "opts": self.model._meta,
             "action": action,
-            "sites": sites,
+            "objects": sites,
             "form": form,
             "seen_states": [(site.pk, seen_states.get(site.pk, site.state)) for site in sites],
             "seen_state_prefix": SEEN_STATE_PREFIX,
@@ -701,7 +703,7 @@ class SiteAdmin(TabbedTranslationAdmin):
             "from_changelist": ACTION_CHECKBOX_NAME in request.POST,
             "select_across": request.POST.get("select_across", "0"),
         }
-        return TemplateResponse(request, "admin/properties/site/desk_message.html", context)
+        return TemplateResponse(request, "admin/desk/action_page.html", context)
 
 
 @admin.register(SiteTransition)

@@ -9,7 +9,6 @@ incomplete applications can be changed.
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from loket.display import field_display
 
 from ..domain.applications import (
     VALIDITY,
@@ -147,19 +148,7 @@ def _display(application: Application, name: str):
     """A field's value as the review page shows it; "" when not given."""
     if name == "programme":
         return ", ".join(f"{item['use']} {item['share']} %" for item in application.programme)
-    field = Application._meta.get_field(name)
-    if field.many_to_many:
-        return ", ".join(str(item) for item in getattr(application, name).all())
-    value = getattr(application, name)
-    if field.choices:
-        return getattr(application, f"get_{name}_display")()
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return date_format(value)
-    return value
+    return field_display(application, name)
 
 
 def _no_organisation(request):

@@ -7,7 +7,6 @@ only on submit (`properties.domain.site_submit`); each step checks only what is 
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,12 +17,12 @@ from django.forms import ModelForm
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from loket.communes.models import Commune
+from loket.display import field_display
 
 from ..domain import (
     SiteConflict,
@@ -159,19 +158,7 @@ def _display(site: Site, name: str):
     """A field's value as the review page shows it; "" when not given."""
     if name == "cadastral_parcels":
         return ", ".join(site.cadastral_parcels)
-    field = Site._meta.get_field(name)
-    if field.many_to_many:
-        return ", ".join(str(item) for item in getattr(site, name).all())
-    value = getattr(site, name)
-    if field.choices:
-        return getattr(site, f"get_{name}_display")()
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return date_format(value)
-    return value
+    return field_display(site, name)
 
 
 # --- Dashboard and creation ------------------------------------------------------------------

@@ -191,7 +191,7 @@ def test_admin_action_assign_to_asks_for_a_caseworker(desk_client):
     application = make(S.QUALIFIED)
 
     page = run_action(desk_client, "assign_to", [application])
-    assert page.templates[0].name == "admin/projects/application/desk_action.html"
+    assert page.templates[0].name == "admin/desk/action_page.html"
     assert Application.objects.get(pk=application.pk).assignee is None
 
     run_action(desk_client, "assign_to", [application], assignee=other.pk, apply="1")

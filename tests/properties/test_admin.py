@@ -194,7 +194,7 @@ def test_admin_action_send_back_asks_for_a_message_then_stores_it(desk_client):
     site = SiteFactory(state=SiteState.UNDER_REVIEW)
 
     page = run_action(desk_client, "send_back", [site])
-    assert page.templates[0].name == "admin/properties/site/desk_message.html"
+    assert page.templates[0].name == "admin/desk/action_page.html"
     assert Site.objects.get(pk=site.pk).state == SiteState.UNDER_REVIEW
 
     response = run_action(

@@ -1,0 +1,25 @@
+"""How a model field's value reads on a summary page (the owner's and the holder's review)."""
+
+from datetime import date
+
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+
+def field_display(instance: models.Model, name: str):
+    """The value of `name` on `instance` for people: labels for choices, "Yes"/"No", dates in
+    the reader's format, lists joined; "" when nothing was given."""
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(str(item) for item in getattr(instance, name).all())
+    value = getattr(instance, name)
+    if field.choices:
+        return getattr(instance, f"get_{name}_display")()
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return date_format(value)
+    return value
