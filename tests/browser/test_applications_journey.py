@@ -158,3 +158,22 @@ def test_holder_applies_desk_asks_more_holder_completes_and_saves_a_search(live_
     page.goto(base + "/fr/my/searches/")
     expect(page.locator("main")).to_contain_text("Ateliers à Bruxelles")
     no_violations(page, "apps-11-searches-fr")
+
+
+def test_programme_shares_add_up_as_you_type(live_server, new_page):
+    holder = factories.member_of(
+        factories.OrganisationFactory(name="Atelier Nord"), role=Role.HOLDER
+    )
+    application = Application.objects.create(organisation=holder.active_organisation)
+    page = new_page(locale="nl-BE")
+    page.goto(live_server.url + "/nl/accounts/login/")
+    sign_in(page, holder.email)
+    page.goto(live_server.url + f"/nl/my/applications/{application.pk}/project/")
+    page.locator("[name='programme']").fill("ateliers: 60\nwonen: 30")
+    total = page.locator("#programme-total")
+    expect(total).to_have_text("Aandelen tot nu toe: 90 van 100")
+    expect(total).to_have_class(re.compile("programme-total-off"))
+    page.locator("[name='programme']").fill("ateliers: 60\nwonen: 40")
+    expect(total).to_have_text("Aandelen tot nu toe: 100 van 100")
+    expect(total).not_to_have_class(re.compile("programme-total-off"))
+    no_violations(page, "apps-programme-total-nl")
