@@ -23,3 +23,23 @@ def field_display(instance: models.Model, name: str):
     if isinstance(value, date):
         return date_format(value)
     return value
+
+
+def review_sections(instance: models.Model, steps, *, errors: dict, step_url, display) -> list:
+    """The review page's summary: for each step with a form, its fields with their values and
+    strict errors. `step_url(slug)` links back to the step; `display(instance, name)` reads."""
+    sections = []
+    for step in steps:
+        if not step.form_class:
+            continue
+        form = step.form_class(instance=instance)
+        rows = [
+            {
+                "label": form.fields[name].label,
+                "value": display(instance, name),
+                "errors": errors.get(name, []),
+            }
+            for name in step.form_class._meta.fields
+        ]
+        sections.append({"step": step, "url": step_url(step.slug), "rows": rows})
+    return sections

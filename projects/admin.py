@@ -24,6 +24,7 @@ from loket.accounts.models import User
 from .domain import (
     ApplicationConflict,
     ApplicationError,
+    application_assign,
     application_mark_incomplete,
     application_qualify,
     application_transition,
@@ -112,25 +113,12 @@ class DeskActionForm(forms.Form):
 
 
 @transaction.atomic
-def assign(*, application: Application, actor: User, assignee: User) -> Application:
-    """Give an open application to a caseworker, only if its state is still the one seen."""
-    if not assignee.is_staff:
-        raise ApplicationError(_("Only a caseworker can be assigned."))
-    changed = Application.objects.filter(pk=application.pk, state=application.state).update(
-        assignee=assignee, updated_at=timezone.now()
-    )
-    if changed != 1:
-        raise ApplicationConflict()
-    application.assignee = assignee
-    return application
-
-
 def apply_action(request, action: DeskAction, application: Application, *, message, assignee):
     actor = request.user
     if action.name == "assign_to_me":
-        return assign(application=application, actor=actor, assignee=actor)
+        return application_assign(application=application, actor=actor, assignee=actor)
     if action.name == "assign_to":
-        return assign(application=application, actor=actor, assignee=assignee)
+        return application_assign(application=application, actor=actor, assignee=assignee)
     if action.name == "qualify":
         return application_qualify(application=application, actor=actor)
     if action.name == "mark_incomplete":

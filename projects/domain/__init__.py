@@ -1,4 +1,5 @@
 from .applications import (
+    application_assign,
     application_confirm,
     application_create,
     application_mark_incomplete,
@@ -16,6 +17,7 @@ __all__ = [
     "ApplicationConflict",
     "ApplicationError",
     "ApplicationIncomplete",
+    "application_assign",
     "application_confirm",
     "application_create",
     "application_mark_incomplete",

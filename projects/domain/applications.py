@@ -211,6 +211,21 @@ def application_qualify(
     )
 
 
+@transaction.atomic
+def application_assign(*, application: Application, actor: User, assignee: User) -> Application:
+    """Give an application to a caseworker, only if its state is still the one the desk saw
+    (else ApplicationConflict). Not a state change, so no transition row."""
+    if not assignee.is_staff:
+        raise ApplicationError(_("Only a caseworker can be assigned."))
+    changed = Application.objects.filter(pk=application.pk, state=application.state).update(
+        assignee=assignee, updated_at=timezone.now()
+    )
+    if changed != 1:
+        raise ApplicationConflict()
+    application.assignee = assignee
+    return application
+
+
 def application_withdraw(*, application: Application, actor: User, reason: str) -> Application:
     if not reason.strip():
         raise ApplicationError(_("Tell the desk why you withdraw the application."))

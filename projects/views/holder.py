@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from loket.display import field_display
+from loket.display import field_display, review_sections
 
 from ..domain.applications import (
     VALIDITY,
@@ -324,20 +324,13 @@ def _render_review(request, application: Application, *, errors: dict | None = N
                     "step": STEP_BY_SLUG[step_slug].title,
                 }
             )
-    sections = []
-    for step in STEPS:
-        if not step.form_class:
-            continue
-        form = step.form_class(instance=application)
-        rows = [
-            {
-                "label": form.fields[name].label,
-                "value": _display(application, name),
-                "errors": errors.get(name, []),
-            }
-            for name in step.form_class._meta.fields
-        ]
-        sections.append({"step": step, "url": _step_url(application, step.slug), "rows": rows})
+    sections = review_sections(
+        application,
+        STEPS,
+        errors=errors,
+        step_url=lambda slug: _step_url(application, slug),
+        display=_display,
+    )
     return _render_step(
         request,
         application,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from loket.communes.models import Commune
-from loket.display import field_display
+from loket.display import field_display, review_sections
 
 from ..domain import (
     SiteConflict,
@@ -369,20 +369,13 @@ def _render_review(request, site: Site, *, errors: dict | None = None):
                     "step": STEP_BY_SLUG[step_slug].title,
                 }
             )
-    sections = []
-    for step in STEPS:
-        if not step.form_class:
-            continue
-        form = step.form_class(instance=site)
-        rows = [
-            {
-                "label": form.fields[name].label,
-                "value": _display(site, name),
-                "errors": errors.get(name, []),
-            }
-            for name in step.form_class._meta.fields
-        ]
-        sections.append({"step": step, "url": _step_url(site, step.slug), "rows": rows})
+    sections = review_sections(
+        site,
+        STEPS,
+        errors=errors,
+        step_url=lambda slug: _step_url(site, slug),
+        display=_display,
+    )
     return _render_step(
         request,
         site,

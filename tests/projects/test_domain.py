@@ -11,6 +11,7 @@ from projects.domain import (
     ApplicationConflict,
     ApplicationError,
     ApplicationIncomplete,
+    application_assign,
     application_confirm,
     application_create,
     application_mark_incomplete,
@@ -255,3 +256,23 @@ def test_expiry_task_closes_stale_requests(holder):
     Application.objects.update(confirmed_at=timezone.now() - timedelta(days=400))
     assert applications_expire_daily.delay().get() == 1
     assert Application.objects.get().closed_reason == "expired"
+
+
+def test_assign_gives_the_application_to_a_caseworker(holder, caseworker_user):
+    application = complete_draft(holder)
+    application_submit(application=application, actor=holder)
+    application_assign(application=application, actor=caseworker_user, assignee=caseworker_user)
+    assert Application.objects.get().assignee == caseworker_user
+    assert ApplicationTransition.objects.count() == 1  # the submission only
+
+
+def test_assign_refuses_a_non_staff_assignee_and_a_stale_state(holder, caseworker_user):
+    application = complete_draft(holder)
+    application_submit(application=application, actor=holder)
+    with pytest.raises(ApplicationError):
+        application_assign(application=application, actor=caseworker_user, assignee=holder)
+    stale = Application.objects.get()
+    application_qualify(application=application, actor=caseworker_user)
+    with pytest.raises(ApplicationConflict):
+        application_assign(application=stale, actor=caseworker_user, assignee=caseworker_user)
+    assert Application.objects.get().assignee == caseworker_user
