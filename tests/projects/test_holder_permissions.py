@@ -58,10 +58,25 @@ def post_urls(application, document):
     ]
 
 
-def test_the_holder_opens_every_page(holder_client, application, document):
+def assert_sees_the_application(client, application, document, *, on_dashboard: bool) -> None:
+    """Every page shows this application (or leads to its first step); the file is the PDF."""
+    first_step = url("projects:holder_step", pk=application.pk, step="project")
+    document_url = url("projects:holder_document", pk=application.pk, document_pk=document.pk)
     for path in get_urls(application, document):
-        assert holder_client.get(path).status_code in (200, 302), path
-    assert holder_client.get(url("projects:holder_dashboard")).status_code == 200
+        response = client.get(path)
+        if path == document_url:
+            assert b"".join(response.streaming_content) == PDF, path
+        elif response.status_code == 302:
+            assert response["Location"] == first_step, path
+        else:
+            assert "Ateliers du canal" in response.content.decode(), path
+    # The dashboard lists the active organisation's applications; caseworkers have none.
+    dashboard = client.get(url("projects:holder_dashboard")).content.decode()
+    assert ("Ateliers du canal" in dashboard) is on_dashboard
+
+
+def test_the_holder_opens_every_page(holder_client, application, document):
+    assert_sees_the_application(holder_client, application, document, on_dashboard=True)
 
 
 @pytest.mark.parametrize("persona", ["other_holder_client", "owner_client"])
@@ -100,9 +115,7 @@ def test_anonymous_visitors_are_sent_to_log_in(anonymous_client, application, do
 
 
 def test_caseworkers_may_view_any_application(caseworker_client, application, document):
-    for path in get_urls(application, document):
-        assert caseworker_client.get(path).status_code in (200, 302), path
-    assert caseworker_client.get(url("projects:holder_dashboard")).status_code == 200
+    assert_sees_the_application(caseworker_client, application, document, on_dashboard=False)
 
 
 def test_an_owner_sees_only_their_own_organisations_applications(owner_client, application):
