@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MatchingConfig(AppConfig):
-    """Suggestions, matches, occupations and calls (issue 5). Empty until that issue lands."""
+    """Suggestions, matches and occupations: the desk's matchmaking."""
 
     name = "matching"
     verbose_name = _("Matchmaking")

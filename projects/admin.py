@@ -28,6 +28,7 @@ from .domain import (
     application_mark_incomplete,
     application_qualify,
     application_transition,
+    queue_suggestions,
 )
 from .enums import OPEN_STATES, SURFACE_BANDS, ApplicationState, ClosedReason
 from .figures import SURFACE_BAND_LABELS, demand_figures, surface_band_q
@@ -516,6 +517,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         # Never write the workflow columns from the form's copy: a transition made by someone
         # else since this page was loaded must survive this save.
         obj.save(update_fields=CONTENT_FIELDS)
+        queue_suggestions(obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ApplicationNote:

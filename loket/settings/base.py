@@ -139,6 +139,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.applications_expire_daily",
         "schedule": 24 * 60 * 60,
     },
+    "occupations-ending": {
+        "task": "matching.tasks.occupations_mark_ending_daily",
+        "schedule": 24 * 60 * 60,
+    },
+    # A safety net under the after-commit refreshes: a lost task costs at most a day.
+    "suggestions-refresh-all": {
+        "task": "matching.tasks.suggestions_refresh_all_nightly",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- Auth and accounts ----------------------------------------------------------------------
@@ -258,6 +267,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Loket <loket@citydev.brussel
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where accessibility feedback and other messages for the desk go.
 DESK_EMAIL = env_str("DESK_EMAIL", "loket@citydev.brussels")
+# The portal's own address, for the links in e-mails sent by the worker (no request there).
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

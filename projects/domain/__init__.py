@@ -9,6 +9,7 @@ from .applications import (
     application_withdraw,
     applications_expire,
     next_reference,
+    queue_suggestions,
     submission_errors,
 )
 from .errors import ApplicationConflict, ApplicationError, ApplicationIncomplete
@@ -27,5 +28,6 @@ __all__ = [
     "application_withdraw",
     "applications_expire",
     "next_reference",
+    "queue_suggestions",
     "submission_errors",
 ]

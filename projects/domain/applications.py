@@ -80,7 +80,15 @@ def application_transition(
         reason=reason,
         data=data or {},
     )
+    queue_suggestions(application)
     return application
+
+
+def queue_suggestions(application: Application) -> None:
+    """The desk's ranked suggestions follow the application, once the change is committed."""
+    from matching.tasks import suggestions_refresh_application
+
+    suggestions_refresh_application.delay_on_commit(application.pk)
 
 
 def next_reference(year: int) -> str:

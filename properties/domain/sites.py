@@ -113,6 +113,7 @@ def site_transition(
         reason=reason,
         data=data or {},
     )
+    _queue_suggestions(site)
     if to_state == S.PUBLISHED and site.publication == Publication.PUBLIC:
         # Holders' saved searches that this site fits are recorded once the publication holds.
         from projects.tasks import saved_searches_record_matches
@@ -144,7 +145,15 @@ def site_refresh_figures(*, site: Site) -> Site:
         total_surface_m2=site.total_surface_m2,
         estimated_monthly_cost=site.estimated_monthly_cost,
     )
+    _queue_suggestions(site)
     return site
+
+
+def _queue_suggestions(site: Site) -> None:
+    """The desk's ranked suggestions follow the site, once the change is committed."""
+    from matching.tasks import suggestions_refresh_site
+
+    suggestions_refresh_site.delay_on_commit(site.pk)
 
 
 REQUIRED_FOR_SUBMIT = {

@@ -1,0 +1,42 @@
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchError(Exception):
+    """A business rule said no. `message` is translated and safe to show to the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class MatchConflict(MatchError):
+    """Someone else acted on the match first (two caseworkers, or a double submit)."""
+
+    def __init__(self):
+        super().__init__(
+            _("Someone else was faster: this match changed a moment ago. Reload to see it.")
+        )
+
+
+class UnitsTaken(MatchError):
+    """A unit is already promised to another agreement for an overlapping period."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(
+            _("Already promised to another agreement for overlapping dates: %(units)s.")
+            % {"units": ", ".join(names)}
+        )
+        self.names = names
+
+
+class OccupationError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class OccupationConflict(OccupationError):
+    def __init__(self):
+        super().__init__(
+            _("Someone else was faster: this occupation changed a moment ago. Reload to see it.")
+        )

@@ -1,0 +1,278 @@
+"""Business actions on matches. The admin, the owner's and holder's pages and the tasks call
+these; none sets `Match.state` itself."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from loket.accounts.models import User
+from loket.reference.models import DeclineReason
+from projects.domain import application_transition
+from projects.enums import ApplicationState
+from projects.models import Application
+from properties.enums import OFFERED_STATES
+from properties.models import Site, Unit
+
+from ..enums import FINAL_STATES, MatchState, Side, VisitState
+from ..models import Match, MatchTransition, VisitSlot
+from .errors import MatchConflict, MatchError
+
+M = MatchState
+DESK, OWNER, HOLDER = Side.DESK, Side.OWNER, Side.HOLDER
+
+# (from, to) -> the sides that may make the move. The desk may act for either side (a phone
+# call, a letter), and says so in the history.
+ALLOWED = {
+    (M.SUGGESTED, M.SHORTLISTED): {DESK},
+    (M.SUGGESTED, M.PROPOSED_OWNER): {DESK},
+    (M.SHORTLISTED, M.PROPOSED_OWNER): {DESK},
+    (M.PROPOSED_OWNER, M.OWNER_ACCEPTED): {OWNER, DESK},
+    (M.PROPOSED_OWNER, M.OWNER_DECLINED): {OWNER, DESK},
+    (M.OWNER_ACCEPTED, M.PROPOSED_HOLDER): {DESK},
+    (M.PROPOSED_HOLDER, M.HOLDER_ACCEPTED): {HOLDER, DESK},
+    (M.PROPOSED_HOLDER, M.HOLDER_DECLINED): {HOLDER, DESK},
+    # Confirming a visit slot plans the visit.
+    (M.HOLDER_ACCEPTED, M.VISIT_PLANNED): {HOLDER, OWNER, DESK},
+    (M.VISIT_PLANNED, M.VISIT_DONE): {DESK},
+    (M.VISIT_DONE, M.AGREED): {DESK},
+    (M.AGREED, M.DRAFTING): {DESK},
+    (M.DRAFTING, M.SIGNED): {DESK},
+}
+for _state in M:
+    if _state not in FINAL_STATES:
+        ALLOWED[(_state, M.WITHDRAWN)] = {DESK, OWNER, HOLDER}
+
+# Moves that need a reason from the list.
+NEEDS_REASON = {M.OWNER_DECLINED, M.HOLDER_DECLINED, M.WITHDRAWN}
+
+
+def actor_sides(actor: User, match: Match) -> set[str]:
+    """The sides `actor` may speak for on this match."""
+    if actor.is_staff:
+        return {DESK}
+    orgs = set(actor.memberships.values_list("organisation_id", flat=True))
+    sides = set()
+    if match.site.owner_id in orgs:
+        sides.add(OWNER)
+    if match.application.organisation_id in orgs:
+        sides.add(HOLDER)
+    return sides
+
+
+def allowed_targets(match: Match, actor: User) -> list[str]:
+    sides = actor_sides(actor, match)
+    return [to for (frm, to), who in ALLOWED.items() if frm == match.state and who & sides]
+
+
+@transaction.atomic
+def match_transition(
+    *,
+    match: Match,
+    to_state: str,
+    actor: User,
+    decline_reason: DeclineReason | None = None,
+    reason: str = "",
+    data: dict | None = None,
+    **fields,
+) -> Match:
+    """The one way to change a match's state.
+
+    Checks that the actor may speak for a side allowed to make the move and that a decline or
+    withdrawal has its reason; swaps the state only if nobody changed it meanwhile (exactly
+    one of two concurrent callers wins, the other gets MatchConflict); saves `fields` with it,
+    records a MatchTransition and queues the notifications once the transaction commits.
+    """
+    from_state = match.state
+    allowed = ALLOWED.get((from_state, to_state), set())
+    sides = actor_sides(actor, match) & allowed
+    if not sides:
+        raise MatchError(
+            _("A match cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": M(from_state).label, "to": M(to_state).label}
+        )
+    side = DESK if DESK in sides else sorted(sides)[0]
+    if to_state in NEEDS_REASON:
+        if decline_reason is None:
+            raise MatchError(_("Choose a reason from the list."))
+        if decline_reason.needs_text and not reason.strip():
+            raise MatchError(_("Explain the reason in a few words."))
+        fields.update(decline_reason=decline_reason, decline_text=reason.strip())
+    if to_state in FINAL_STATES and to_state != M.SIGNED:
+        fields["ended_by"] = side
+    now = timezone.now()
+    if to_state == M.PROPOSED_OWNER:
+        fields.setdefault("proposed_to_owner_at", now)
+    if to_state == M.PROPOSED_HOLDER:
+        fields.setdefault("proposed_to_holder_at", now)
+    if to_state == M.HOLDER_ACCEPTED:
+        fields.setdefault("holder_consented_at", now)
+    changed = Match.objects.filter(pk=match.pk, state=from_state).update(
+        state=to_state, updated_at=now, **fields
+    )
+    if changed != 1:
+        raise MatchConflict()
+    match.state = to_state
+    match.updated_at = now
+    for name, value in fields.items():
+        setattr(match, name, value)
+    transition = MatchTransition.objects.create(
+        match=match,
+        actor=actor,
+        side=side,
+        from_state=from_state,
+        to_state=to_state,
+        decline_reason=decline_reason,
+        reason=reason.strip(),
+        data=data or {},
+    )
+    from ..tasks import match_notify
+
+    match_notify.delay_on_commit(transition.pk)
+    return match
+
+
+@transaction.atomic
+def match_create(
+    *,
+    application: Application,
+    site: Site,
+    actor: User,
+    units: list[Unit] | None = None,
+    to_state: str = M.SUGGESTED,
+    message: str = "",
+) -> Match:
+    """A caseworker takes a suggestion up: a new match, shortlisted or proposed at once.
+
+    The score and its explanation are copied from the engine as they are now, so the history
+    shows why the match was made even after the suggestions change.
+    """
+    from .suggestions import score_pair
+
+    if not actor.is_staff:
+        raise MatchError(_("Only the desk makes matches."))
+    if site.state not in OFFERED_STATES:
+        raise MatchError(_("This site is not on offer."))
+    if application.state not in (
+        ApplicationState.QUALIFIED,
+        ApplicationState.SEARCHING,
+    ):
+        raise MatchError(_("Only qualified applications can be matched."))
+    result = score_pair(application=application, site=site)
+    try:
+        with transaction.atomic():
+            match = Match.objects.create(
+                application=application,
+                site=site,
+                caseworker=actor,
+                score=None if result.excluded else result.score,
+                explanation=[line.as_dict() for line in result.lines],
+                message=message,
+            )
+    except IntegrityError:
+        raise MatchError(
+            _("This site is already in an open match with this application.")
+        ) from None
+    unit_ids = [u.pk for u in units] if units is not None else list(result.unit_ids)
+    match.units.set(Unit.objects.filter(site=site, pk__in=unit_ids))
+    MatchTransition.objects.create(
+        match=match, actor=actor, side=DESK, from_state="", to_state=M.SUGGESTED
+    )
+    if application.state == ApplicationState.QUALIFIED:
+        application_transition(
+            application=application, to_state=ApplicationState.SEARCHING, actor=actor
+        )
+    if to_state == M.SHORTLISTED:
+        match = match_transition(match=match, to_state=M.SHORTLISTED, actor=actor)
+    elif to_state == M.PROPOSED_OWNER:
+        match = match_transition(match=match, to_state=M.PROPOSED_OWNER, actor=actor)
+    return match
+
+
+def match_propose_to_holder(*, match: Match, actor: User, message: str = "") -> Match:
+    fields = {"message": message} if message else {}
+    return match_transition(match=match, to_state=M.PROPOSED_HOLDER, actor=actor, **fields)
+
+
+def match_answer(
+    *,
+    match: Match,
+    actor: User,
+    accept: bool,
+    decline_reason: DeclineReason | None = None,
+    reason: str = "",
+) -> Match:
+    """The owner's or the holder's answer to a proposal: whichever side is being asked."""
+    if match.state == M.PROPOSED_OWNER:
+        to_state = M.OWNER_ACCEPTED if accept else M.OWNER_DECLINED
+    elif match.state == M.PROPOSED_HOLDER:
+        to_state = M.HOLDER_ACCEPTED if accept else M.HOLDER_DECLINED
+    else:
+        raise MatchConflict()
+    return match_transition(
+        match=match,
+        to_state=to_state,
+        actor=actor,
+        decline_reason=None if accept else decline_reason,
+        reason=reason,
+    )
+
+
+def match_withdraw(*, match: Match, actor: User, decline_reason, reason: str = "") -> Match:
+    return match_transition(
+        match=match,
+        to_state=M.WITHDRAWN,
+        actor=actor,
+        decline_reason=decline_reason,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def visit_slot_propose(
+    *, match: Match, actor: User, starts_at, ends_at, place: str = ""
+) -> VisitSlot:
+    """The desk or the owner offers a time for the visit."""
+    sides = actor_sides(actor, match)
+    if not sides & {DESK, OWNER}:
+        raise MatchError(_("Only the desk or the owner offers visit times."))
+    if match.state not in (M.OWNER_ACCEPTED, M.PROPOSED_HOLDER, M.HOLDER_ACCEPTED):
+        raise MatchError(_("Visits are planned once the owner has accepted."))
+    if ends_at <= starts_at:
+        raise MatchError(_("A visit must end after it starts."))
+    if starts_at <= timezone.now():
+        raise MatchError(_("Choose a time in the future."))
+    return VisitSlot.objects.create(
+        match=match, starts_at=starts_at, ends_at=ends_at, place=place, proposed_by=actor
+    )
+
+
+@transaction.atomic
+def visit_slot_confirm(*, slot: VisitSlot, actor: User) -> VisitSlot:
+    """The holder (or the desk for them) picks one slot: the visit is planned and the other
+    slots are cancelled. A second click, or a second person, changes nothing."""
+    match = slot.match
+    if not actor_sides(actor, match) & {DESK, HOLDER}:
+        raise MatchError(_("The project holder confirms the visit."))
+    changed = VisitSlot.objects.filter(pk=slot.pk, state=VisitState.PROPOSED).update(
+        state=VisitState.CONFIRMED, confirmed_by=actor, confirmed_at=timezone.now()
+    )
+    if changed != 1:
+        raise MatchConflict()
+    match_transition(
+        match=match,
+        to_state=M.VISIT_PLANNED,
+        actor=actor,
+        data={"slot": slot.pk, "starts_at": slot.starts_at.isoformat()},
+    )
+    VisitSlot.objects.filter(match=match, state=VisitState.PROPOSED).update(
+        state=VisitState.CANCELLED
+    )
+    slot.refresh_from_db()
+    return slot
+
+
+def match_visit_done(*, match: Match, actor: User, report: str = "") -> Match:
+    slot = match.visit_slots.filter(state=VisitState.CONFIRMED).first()
+    if slot and report:
+        VisitSlot.objects.filter(pk=slot.pk).update(report=report)
+    return match_transition(match=match, to_state=M.VISIT_DONE, actor=actor, reason=report)

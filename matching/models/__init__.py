@@ -1,0 +1,25 @@
+from .match import Match, MatchTransition, VisitSlot
+from .occupation import (
+    Incident,
+    IndicatorReport,
+    InsuranceCertificate,
+    Occupation,
+    OccupationTransition,
+    OccupationUnit,
+    SteeringMeeting,
+)
+from .suggestion import Suggestion
+
+__all__ = [
+    "Incident",
+    "IndicatorReport",
+    "InsuranceCertificate",
+    "Match",
+    "MatchTransition",
+    "Occupation",
+    "OccupationTransition",
+    "OccupationUnit",
+    "SteeringMeeting",
+    "Suggestion",
+    "VisitSlot",
+]
