@@ -47,7 +47,7 @@ def share_site(
     shares, skipped = [], []
     ordered = sorted(candidates, key=lambda pair: (-pair[1].score, pair[0].id))
     for application, result in ordered:
-        if len(shares) >= limit or not free:
+        if len(shares) >= limit:
             break
         pool = tuple(u for u in usable_units(application, site) if u.id in free)
         ideal = min(

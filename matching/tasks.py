@@ -1,6 +1,9 @@
+import threading
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -77,3 +80,34 @@ def match_notify(transition_pk: int) -> int:
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]).send()
         sent += 1
     return sent
+
+
+# --- Refreshing suggestions after commit, once per object ------------------------------------
+
+_pending = threading.local()
+
+
+def queue_refresh(kind: str, pk: int) -> None:
+    """Refresh the suggestions of a site (`kind` "site") or an application ("application")
+    once the current transaction commits. A transaction that changes one object ten times (a
+    seed, a desk action that moves the site and the application) queues one task per object,
+    not ten; a rolled-back transaction queues nothing."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _task(kind).delay(pk)
+        return
+    registered = any(func is _flush for _sids, func, _robust in connection.run_on_commit)
+    if not registered:
+        _pending.items = set()
+        transaction.on_commit(_flush)
+    _pending.items.add((kind, pk))
+
+
+def _flush() -> None:
+    items, _pending.items = getattr(_pending, "items", set()), set()
+    for kind, pk in sorted(items):
+        _task(kind).delay(pk)
+
+
+def _task(kind: str):
+    return {"site": suggestions_refresh_site, "application": suggestions_refresh_application}[kind]

@@ -184,17 +184,18 @@ def occupation_transition(
         )
     if to_state == OS.ENDED:
         ended_on = fields.get("ended_on") or timezone.localdate()
-        # The units are free again from the day after the real end.
-        occupation.bookings.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ended_on)).update(
-            ends_on=ended_on
-        )
-        if from_state == OS.PREPARING:
+        if from_state == OS.PREPARING:  # never started: the units were never used
             occupation.bookings.all().delete()
             if application.state == ApplicationState.MATCHED:
                 application_transition(
                     application=application, to_state=ApplicationState.SEARCHING, actor=desk
                 )
-        elif application.state == ApplicationState.OCCUPYING:
+        else:
+            # The units are free again from the day after the real end.
+            occupation.bookings.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ended_on)).update(
+                ends_on=ended_on
+            )
+        if from_state != OS.PREPARING and application.state == ApplicationState.OCCUPYING:
             application_transition(
                 application=application,
                 to_state=ApplicationState.CLOSED,

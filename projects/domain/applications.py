@@ -86,9 +86,9 @@ def application_transition(
 
 def queue_suggestions(application: Application) -> None:
     """The desk's ranked suggestions follow the application, once the change is committed."""
-    from matching.tasks import suggestions_refresh_application
+    from matching.tasks import queue_refresh
 
-    suggestions_refresh_application.delay_on_commit(application.pk)
+    queue_refresh("application", application.pk)
 
 
 def next_reference(year: int) -> str:

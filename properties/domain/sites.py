@@ -151,9 +151,9 @@ def site_refresh_figures(*, site: Site) -> Site:
 
 def _queue_suggestions(site: Site) -> None:
     """The desk's ranked suggestions follow the site, once the change is committed."""
-    from matching.tasks import suggestions_refresh_site
+    from matching.tasks import queue_refresh
 
-    suggestions_refresh_site.delay_on_commit(site.pk)
+    queue_refresh("site", site.pk)
 
 
 REQUIRED_FOR_SUBMIT = {
