@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone, translation
 
 from loket.communes.models import Commune
-from loket.reference.models import ActivityType, SiteKind, UnitKind
+from loket.reference.models import ActivityType, SiteKind
 from matching.domain import (
     rank_applications,
     rank_sites,
@@ -211,7 +211,7 @@ def test_site_refresh_places_the_site_in_the_applications_lists(case):
 
 
 def test_closed_application_loses_its_suggestions(case):
-    application, sites = case
+    application, _sites = case
     suggestions_refresh_for_application(application_id=application.pk, today=TODAY)
     application.state = "closed"
     application.save()
