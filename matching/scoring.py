@@ -415,15 +415,15 @@ def _duration_line(application: ApplicationData, site: SiteData, overlap: float 
     if application.long_term or not wish:
         return Line("duration_open", weight, weight)
     shortest, longest = site.min_duration_months, site.max_duration_months
+    params = {"wish": wish, "limit": "", "months": None}
+    fit = 1.0
     if shortest and wish < shortest:
-        fit = wish / shortest
+        fit, params["limit"], params["months"] = wish / shortest, "min", shortest
     elif longest and wish > longest:
-        fit = longest / wish
-    else:
-        fit = 1.0
-    if overlap is not None and overlap < wish:
-        fit = min(fit, overlap / wish)
-    return Line("duration", round(weight * fit), weight, {"wish": wish})
+        fit, params["limit"], params["months"] = longest / wish, "max", longest
+    if overlap is not None and overlap < wish and overlap / wish < fit:
+        fit, params["limit"], params["months"] = overlap / wish, "dates", math.floor(overlap)
+    return Line("duration", round(weight * fit), weight, params)
 
 
 def _transport_line(application: ApplicationData, site: SiteData) -> Line:
@@ -557,11 +557,14 @@ def explain(line: dict, *, communes: dict | None = None, activities: dict | None
     if code == "duration_open":
         return gettext("No fixed duration asked: any term fits.")
     if code == "duration":
-        return ngettext(
-            "How the owner's terms and the dates fit the %(wish)s month asked.",
-            "How the owner's terms and the dates fit the %(wish)s months asked.",
-            p["wish"],
-        ) % {"wish": p["wish"]}
+        values = {"wish": p["wish"], "months": p.get("months")}
+        if p.get("limit") == "min":
+            return gettext("%(wish)s months asked; the owner wants at least %(months)s.") % values
+        if p.get("limit") == "max":
+            return gettext("%(wish)s months asked; the owner offers at most %(months)s.") % values
+        if p.get("limit") == "dates":
+            return gettext("%(wish)s months asked; the dates leave %(months)s.") % values
+        return gettext("The %(wish)s months asked fit the owner's terms and the dates.") % values
     if code in ("transport", "transport_any"):
         level = {
             2: gettext("metro or train nearby"),

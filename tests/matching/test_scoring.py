@@ -312,3 +312,14 @@ def test_site_replace_keeps_engine_inputs_immutable():
     base = site()
     assert replace(base, commune="21001").commune == "21001"
     assert base.commune == "21004"
+
+
+def test_duration_line_names_what_limits_it():
+    terms = site(min_duration_months=36)
+    line = score(request(duration_flexible=True), terms, today=TODAY).lines[1]
+
+    assert (line.points, line.params) == (10, {"wish": 24, "limit": "min", "months": 36})
+    with translation.override("en"):
+        assert explain(line.as_dict()) == "24 months asked; the owner wants at least 36."
+        full = score(request(), site(), today=TODAY).lines[1]
+        assert explain(full.as_dict()) == "The 24 months asked fit the owner's terms and the dates."
