@@ -162,3 +162,30 @@ def test_worker_forwards_accessibility_feedback_from_redis(worker):
     assert worker.wait_for_log(
         r"Task loket\.pages\.tasks\.feedback_forward\[[0-9a-f-]+\] succeeded", 10
     ), worker.log()
+
+
+def test_worker_refreshes_suggestions_after_a_site_is_published(worker):
+    """The desk publishes a site; after the commit the worker ranks it for the applications it
+    fits, from Redis, and stores the suggestions in both directions."""
+    from matching.models import Suggestion
+    from properties.domain import site_transition
+
+    from .factories import ApplicationFactory, SiteFactory, caseworker
+
+    desk = caseworker()
+    application = ApplicationFactory(complete=True, state="qualified")
+    site = SiteFactory(state="under_review", units=[150], available_until=None)
+
+    site_transition(site=site, to_state="published", actor=desk)
+
+    deadline = time.monotonic() + TASK_TIMEOUT
+    while Suggestion.objects.count() < 2 and time.monotonic() < deadline:
+        assert worker.process.poll() is None, f"The worker stopped:\n{worker.log()}"
+        time.sleep(0.25)
+    assert sorted(Suggestion.objects.values_list("direction", "application_id", "site_id")) == [
+        ("a", application.pk, site.pk),
+        ("s", application.pk, site.pk),
+    ], worker.log()
+    assert worker.wait_for_log(
+        r"Task matching\.tasks\.suggestions_refresh_site\[[0-9a-f-]+\] succeeded", 10
+    ), worker.log()
