@@ -1,5 +1,5 @@
-"""Demo data for `make run`: organisations, one user per role and the demo sites. Safe to run
-again."""
+"""Demo data for `make run`: organisations, one user per role, the demo sites and applications,
+and the desk's matches and occupations. Safe to run again."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -14,6 +14,7 @@ from loket.accounts.services import user_set_role
 from loket.communes.models import Commune
 from loket.organisations.enums import LegalForm, MemberRole
 from loket.organisations.models import Membership, Organisation
+from matching.demo import build_demo_matches
 from projects.demo import build_demo_applications
 from properties.demo import build_demo_sites
 
@@ -67,13 +68,19 @@ COMMUNE_CONTACT_COMMUNES = ["21007", "21015"]  # Forest/Vorst and Schaerbeek/Sch
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo organisations, users (one per role), sites and applications."
+    help = (
+        "Create or refresh the demo organisations, users (one per role), sites, applications, "
+        "matches and occupations."
+    )
 
     def handle(self, *args, **options):
-        sites, applications = self._seed()
+        sites, applications, matches, occupations = self._seed()
         # Printed after the commit, so a closed pipe (`seed_demo | head`) cannot undo the data.
         self.stdout.write(f"{len(sites)} demo sites are ready.")
         self.stdout.write(f"{len(applications)} demo applications are ready.")
+        self.stdout.write(
+            f"{len(matches)} demo matches and {len(occupations)} occupations are ready."
+        )
         self._print_logins()
 
     @transaction.atomic
@@ -106,7 +113,12 @@ class Command(BaseCommand):
             holder=users[Role.HOLDER],
             caseworker=users[Role.CASEWORKER],
         )
-        return sites, applications
+        matches, occupations = build_demo_matches(
+            caseworker=users[Role.CASEWORKER],
+            owner_user=users[Role.OWNER],
+            holder_user=users[Role.HOLDER],
+        )
+        return sites, applications, matches, occupations
 
     def _organisation(self, name, legal_form, number, street, house, postcode, city, website):
         organisation, _created = Organisation.objects.update_or_create(
