@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("properties.urls")),
     path("", include("projects.urls")),
     path("my/searches/", include("projects.views.searches")),
+    path("my/proposals/", include("matching.urls")),
     prefix_default_language=True,
 )
 

@@ -104,7 +104,8 @@ def match_transition(
         fields.setdefault("proposed_to_owner_at", now)
     if to_state == M.PROPOSED_HOLDER:
         fields.setdefault("proposed_to_holder_at", now)
-    if to_state == M.HOLDER_ACCEPTED:
+    if to_state == M.HOLDER_ACCEPTED and match.application.consent_to_share:
+        # The holder's consent on the application, confirmed by accepting this site.
         fields.setdefault("holder_consented_at", now)
     changed = Match.objects.filter(pk=match.pk, state=from_state).update(
         state=to_state, updated_at=now, **fields
@@ -202,6 +203,8 @@ def match_answer(
     reason: str = "",
 ) -> Match:
     """The owner's or the holder's answer to a proposal: whichever side is being asked."""
+    if match.state in FINAL_STATES:
+        raise MatchError(_("This proposal is closed: %(state)s.") % {"state": M(match.state).label})
     if match.state == M.PROPOSED_OWNER:
         to_state = M.OWNER_ACCEPTED if accept else M.OWNER_DECLINED
     elif match.state == M.PROPOSED_HOLDER:
@@ -235,6 +238,8 @@ def visit_slot_propose(
     sides = actor_sides(actor, match)
     if not sides & {DESK, OWNER}:
         raise MatchError(_("Only the desk or the owner offers visit times."))
+    # Locked, so a withdrawal at the same moment waits and the state read here holds.
+    match = Match.objects.select_for_update().select_related("site", "application").get(pk=match.pk)
     if match.state not in (M.OWNER_ACCEPTED, M.PROPOSED_HOLDER, M.HOLDER_ACCEPTED):
         raise MatchError(_("Visits are planned once the owner has accepted."))
     if ends_at <= starts_at:

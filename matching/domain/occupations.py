@@ -81,6 +81,8 @@ def match_sign(*, match: Match, actor: User, starts_on: datetime.date, **terms) 
     if ends_on is not None and ends_on < starts_on:
         raise MatchError(_("The end must not be before the start."))
     units = list(Unit.objects.select_for_update().filter(matches=match).order_by("pk"))
+    if not units and match.site.units.exists():
+        raise MatchError(_("Choose the units this agreement covers."))
     taken = overlapping_bookings(units, starts_on, ends_on).select_related("unit")
     if taken:
         raise UnitsTaken(sorted({b.unit.name for b in taken}))

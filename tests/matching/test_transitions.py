@@ -274,3 +274,28 @@ def test_proposals_mail_each_side_in_its_language(
     assert [m.to for m in to_holder] == [[holder.email]]
     assert f"http://127.0.0.1:8000/fr/my/proposals/{match.pk}/" in to_holder[0].body
     assert application.reference in to_holder[0].subject
+
+
+def test_answering_a_closed_proposal_says_it_is_closed(pair, desk, owner):
+    application, site = pair
+    match = new_match(application, site, desk, to_state=M.PROPOSED_OWNER)
+    match_withdraw(match=match, actor=desk, decline_reason=reason("owner_choice"))
+
+    with pytest.raises(MatchError) as error:
+        match_answer(match=Match.objects.get(pk=match.pk), actor=owner, accept=True)
+
+    assert str(error.value.message) == "This proposal is closed: Withdrawn."
+
+
+def test_accepting_without_consent_to_share_records_no_consent(pair, desk, owner, holder):
+    application, site = pair
+    application.consent_to_share = False
+    application.save()
+    match = walk(
+        new_match(application, site, desk), M.PROPOSED_HOLDER, desk=desk, owner=owner, holder=holder
+    )
+
+    match_answer(match=match, actor=holder, accept=True)
+
+    saved = Match.objects.get(pk=match.pk)
+    assert (saved.state, saved.holder_consented_at) == (M.HOLDER_ACCEPTED, None)
