@@ -377,7 +377,7 @@ CONTENT_FIELDS = [
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     # Desk buttons on the change page (shared by the desk's admins).
-    change_form_template = "admin/desk/change_form.html"
+    change_form_template = "admin/projects/application/change_form.html"
     list_display = [
         "reference",
         "title",

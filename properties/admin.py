@@ -435,7 +435,7 @@ class SiteTransitionInline(admin.TabularInline):
 @admin.register(Site)
 class SiteAdmin(TabbedTranslationAdmin):
     # Desk buttons on the change page (shared by the desk's admins).
-    change_form_template = "admin/desk/change_form.html"
+    change_form_template = "admin/properties/site/change_form.html"
     form = SiteAdminForm
     list_display = [
         "reference",

@@ -276,8 +276,10 @@ def visit_slot_confirm(*, slot: VisitSlot, actor: User) -> VisitSlot:
     return slot
 
 
+@transaction.atomic
 def match_visit_done(*, match: Match, actor: User, report: str = "") -> Match:
-    slot = match.visit_slots.filter(state=VisitState.CONFIRMED).first()
-    if slot and report:
-        VisitSlot.objects.filter(pk=slot.pk).update(report=report)
-    return match_transition(match=match, to_state=M.VISIT_DONE, actor=actor, reason=report)
+    """The visit took place: the state moves first, so a conflict leaves the report as it was."""
+    match = match_transition(match=match, to_state=M.VISIT_DONE, actor=actor, reason=report)
+    if report:
+        match.visit_slots.filter(state=VisitState.CONFIRMED).update(report=report)
+    return match

@@ -299,3 +299,21 @@ def test_accepting_without_consent_to_share_records_no_consent(pair, desk, owner
 
     saved = Match.objects.get(pk=match.pk)
     assert (saved.state, saved.holder_consented_at) == (M.HOLDER_ACCEPTED, None)
+
+
+def test_visit_report_is_kept_when_the_state_change_fails(pair, desk, owner, holder):
+    application, site = pair
+    match = walk(
+        new_match(application, site, desk), M.VISIT_DONE, desk=desk, owner=owner, holder=holder
+    )
+    stale = Match.objects.get(pk=match.pk)
+    stale.state = M.VISIT_PLANNED
+
+    from matching.domain import match_visit_done
+
+    with pytest.raises(MatchConflict):
+        match_visit_done(match=stale, actor=desk, report="Second report")
+
+    assert list(VisitSlot.objects.filter(state="confirmed").values_list("report", flat=True)) == [
+        "Went well."
+    ]

@@ -1,0 +1,693 @@
+"""The match admin and the two candidate screens (sites for an application, applications
+for a site). Every button calls one function of `matching.domain`; each posts the state the
+caseworker saw, so when two caseworkers act at once exactly one wins and the other is told, in
+their language, that someone else was faster."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from loket.reference.models import DeclineReason
+from projects.admin import ReadOnlyInline
+from projects.models import Application
+from properties.models import Site, Unit
+
+from ..domain import (
+    MatchConflict,
+    MatchError,
+    allowed_targets,
+    match_answer,
+    match_create,
+    match_propose_to_holder,
+    match_sign,
+    match_transition,
+    match_visit_done,
+    match_withdraw,
+    score_pair,
+    sharing_for_site,
+    suggestions_refresh_for_application,
+    suggestions_refresh_for_site,
+    visit_slot_confirm,
+    visit_slot_propose,
+)
+from ..domain.occupations import TERMS
+from ..enums import (
+    FINAL_STATES,
+    OPEN_STATES,
+    Direction,
+    VisitState,
+)
+from ..models import (
+    Match,
+    MatchTransition,
+    Occupation,
+    Suggestion,
+    VisitSlot,
+)
+from .desk import DATE_INPUT, DeskAction, DeskActionsAdmin, M, Names, as_pk, render_lines
+
+# --- Forms of the match actions --------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    decline_reason = forms.ModelChoiceField(
+        label=_("Reason"), queryset=DeclineReason.objects.filter(is_active=True)
+    )
+    reason = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Kept in the history. Needed for some reasons, such as “other”."),
+    )
+
+
+class MessageForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the holder (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Shown to the owner and the holder with the proposal."),
+    )
+
+
+class VisitReportForm(forms.Form):
+    report = forms.CharField(
+        label=_("Visit report (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+    )
+
+
+class SignForm(forms.ModelForm):
+    """The agreement's terms. Only validated here: `match_sign` creates the occupation."""
+
+    class Meta:
+        model = Occupation
+        fields = ["starts_on", *TERMS]
+        widgets = dict.fromkeys(
+            ("starts_on", "ends_on", "planning_notified_on", "permit_expires_on"), DATE_INPUT
+        )
+
+
+def _answer(accept: bool):
+    def run(match, actor, data):
+        match_answer(
+            match=match,
+            actor=actor,
+            accept=accept,
+            decline_reason=data.get("decline_reason"),
+            reason=data.get("reason", ""),
+        )
+
+    return run
+
+
+def _move(to_state: str):
+    def run(match, actor, data):
+        match_transition(match=match, to_state=to_state, actor=actor)
+
+    return run
+
+
+def _sign(match, actor, data):
+    terms = {name: value for name, value in data.items() if name != "starts_on"}
+    match_sign(match=match, actor=actor, starts_on=data["starts_on"], **terms)
+
+
+MATCH_ACTIONS = [
+    DeskAction("shortlist", _("Shortlist"), _move(M.SHORTLISTED), M.SHORTLISTED),
+    DeskAction(
+        "propose_owner", _("Propose to the owner"), _move(M.PROPOSED_OWNER), M.PROPOSED_OWNER
+    ),
+    DeskAction(
+        "owner_accepts",
+        _("Record: the owner accepts"),
+        _answer(True),
+        M.OWNER_ACCEPTED,
+    ),
+    DeskAction(
+        "owner_declines",
+        _("Record: the owner declines"),
+        _answer(False),
+        M.OWNER_DECLINED,
+        form=ReasonForm,
+    ),
+    DeskAction(
+        "propose_holder",
+        _("Propose to the holder"),
+        lambda match, actor, data: match_propose_to_holder(
+            match=match, actor=actor, message=data.get("message", "")
+        ),
+        M.PROPOSED_HOLDER,
+        form=MessageForm,
+    ),
+    DeskAction(
+        "holder_accepts",
+        _("Record: the holder accepts"),
+        _answer(True),
+        M.HOLDER_ACCEPTED,
+    ),
+    DeskAction(
+        "holder_declines",
+        _("Record: the holder declines"),
+        _answer(False),
+        M.HOLDER_DECLINED,
+        form=ReasonForm,
+    ),
+    DeskAction(
+        "visit_done",
+        _("Visit done"),
+        lambda match, actor, data: match_visit_done(
+            match=match, actor=actor, report=data.get("report", "")
+        ),
+        M.VISIT_DONE,
+        form=VisitReportForm,
+    ),
+    DeskAction("agree", _("Mark as agreed"), _move(M.AGREED), M.AGREED),
+    DeskAction("drafting", _("Start drafting the agreement"), _move(M.DRAFTING), M.DRAFTING),
+    DeskAction("sign", _("Sign the agreement"), _sign, M.SIGNED, form=SignForm),
+    DeskAction(
+        "withdraw",
+        _("Withdraw"),
+        lambda match, actor, data: match_withdraw(
+            match=match,
+            actor=actor,
+            decline_reason=data["decline_reason"],
+            reason=data.get("reason", ""),
+        ),
+        M.WITHDRAWN,
+        form=ReasonForm,
+    ),
+]
+
+
+# --- Match filters ---------------------------------------------------------------------------
+
+
+class MatchQueueFilter(admin.SimpleListFilter):
+    """The changelist opens on the open matches."""
+
+    title = _("queue")
+    parameter_name = "queue"
+    OPEN = "open"
+    FINAL = "final"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        looks_elsewhere = request.GET.get("q") or request.GET.get("state__exact")
+        self.default = self.ALL if looks_elsewhere else self.OPEN
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.OPEN, _("Open")),
+            (self.FINAL, _("Signed, declined or withdrawn")),
+            (self.ALL, _("All")),
+        ]
+
+    def value(self):
+        value = super().value()
+        return value if value in (self.OPEN, self.FINAL, self.ALL) else self.default
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.OPEN:
+            return queryset.filter(state__in=OPEN_STATES)
+        if self.value() == self.FINAL:
+            return queryset.filter(state__in=FINAL_STATES)
+        return queryset
+
+
+class CaseworkerFilter(admin.SimpleListFilter):
+    title = _("caseworker")
+    parameter_name = "caseworker"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("Mine"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Anyone"),
+        }
+        yield from list(super().choices(changelist))[1:]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(caseworker=request.user)
+        return queryset
+
+
+class MatchAgeFilter(admin.SimpleListFilter):
+    title = _("age since created")
+    parameter_name = "age"
+    TWO_WEEKS = timedelta(days=14)
+    TWO_MONTHS = timedelta(days=61)
+
+    def lookups(self, request, model_admin):
+        return [
+            ("lt2w", _("Under 2 weeks")),
+            ("2w-2m", _("2 weeks to 2 months")),
+            ("gt2m", _("Over 2 months")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "lt2w":
+            return queryset.filter(created_at__gt=now - self.TWO_WEEKS)
+        if self.value() == "2w-2m":
+            return queryset.filter(
+                created_at__lte=now - self.TWO_WEEKS, created_at__gt=now - self.TWO_MONTHS
+            )
+        if self.value() == "gt2m":
+            return queryset.filter(created_at__lte=now - self.TWO_MONTHS)
+        return queryset
+
+
+# --- Match inlines ---------------------------------------------------------------------------
+
+
+class MatchTransitionInline(ReadOnlyInline):
+    """The match's history; only match_transition writes it."""
+
+    model = MatchTransition
+    fields = ["created_at", "side", "actor", "from_state", "to_state", "decline_reason", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "decline_reason")
+
+
+class VisitSlotForm(forms.ModelForm):
+    """A new row offers a time (`visit_slot_propose`); ticking “confirm” on an offered time
+    plans the visit (`visit_slot_confirm`). Saved rows are not edited here."""
+
+    confirm = forms.BooleanField(label=_("confirm this time"), required=False)
+
+    class Meta:
+        model = VisitSlot
+        fields = ["starts_at", "ends_at", "place"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("starts_at", "ends_at", "place"):
+                self.fields[name].disabled = True
+            self.fields["confirm"].disabled = self.instance.state != VisitState.PROPOSED
+        else:
+            self.fields["confirm"].disabled = True
+
+
+class VisitSlotFormSet(BaseInlineFormSet):
+    actor = None  # set by VisitSlotInline.get_formset
+
+    def new_slots(self):
+        return [f for f in self.forms if not f.instance.pk and f.has_changed() and f.is_valid()]
+
+    def slots_to_confirm(self):
+        return [f.instance for f in self.forms if f.instance.pk and f.cleaned_data.get("confirm")]
+
+    def clean(self):
+        super().clean()
+        # Ask the domain itself, and undo: the same checks as the real call in save_formset.
+        for form in self.new_slots():
+            try:
+                with transaction.atomic():
+                    self.propose(form)
+                    transaction.set_rollback(True)
+            except MatchError as error:
+                form.add_error(None, error.message)
+
+    def propose(self, form) -> VisitSlot:
+        return visit_slot_propose(
+            match=self.instance,
+            actor=self.actor,
+            starts_at=form.cleaned_data["starts_at"],
+            ends_at=form.cleaned_data["ends_at"],
+            place=form.cleaned_data.get("place", ""),
+        )
+
+
+class VisitSlotInline(admin.TabularInline):
+    model = VisitSlot
+    form = VisitSlotForm
+    formset = VisitSlotFormSet
+    extra = 1
+    can_delete = False
+    fields = ["starts_at", "ends_at", "place", "state", "proposed_by", "report", "confirm"]
+    readonly_fields = ["state", "proposed_by", "report"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposed_by")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.actor = request.user
+        return formset
+
+
+# --- The match admin -------------------------------------------------------------------------
+
+
+@admin.register(Match)
+class MatchAdmin(DeskActionsAdmin):
+    desk_actions = MATCH_ACTIONS
+    state_choices = M
+    conflict = MatchConflict
+    list_display = [
+        "application_column",
+        "site_column",
+        "state_column",
+        "caseworker",
+        "score",
+        "updated_at",
+        "age_column",
+    ]
+    list_display_links = ["application_column", "site_column"]
+    list_select_related = ["application", "site", "caseworker"]
+    list_filter = [MatchQueueFilter, "state", CaseworkerFilter, MatchAgeFilter]
+    search_fields = [
+        "application__reference",
+        "site__reference",
+        "site__title_nl",
+        "site__title_fr",
+        "site__title_en",
+        "application__organisation__name",
+        "site__owner__name",
+    ]
+    ordering = ["-updated_at", "-pk"]
+    list_per_page = 50
+    inlines = [VisitSlotInline, MatchTransitionInline]
+    readonly_fields = [
+        "application_link",
+        "site_link",
+        "units_column",
+        "state",
+        "score",
+        "created_at",
+        "updated_at",
+        "proposed_to_owner_at",
+        "proposed_to_holder_at",
+        "holder_consented_at",
+        "decline_reason",
+        "decline_text",
+        "ended_by",
+        "explanation_lines",
+    ]
+    fieldsets = [
+        (
+            _("Match"),
+            {
+                "fields": [
+                    ("application_link", "site_link"),
+                    "units_column",
+                    ("state", "caseworker"),
+                    ("score", "created_at", "updated_at"),
+                ]
+            },
+        ),
+        (_("Why this match"), {"fields": ["explanation_lines"]}),
+        (
+            _("Proposal"),
+            {
+                "fields": [
+                    "message",
+                    ("proposed_to_owner_at", "proposed_to_holder_at", "holder_consented_at"),
+                ]
+            },
+        ),
+        (_("End"), {"fields": [("decline_reason", "ended_by"), "decline_text"]}),
+    ]
+
+    def available_actions(self, request, match) -> list[DeskAction]:
+        targets = set(allowed_targets(match, request.user))
+        return [action for action in self.desk_actions if action.to_state in targets]
+
+    def describe(self, match) -> str:
+        return f"{match.application.reference} ↔ {match.site.reference}"
+
+    def get_queryset(self, request):
+        # The changelist skips list_select_related once a select_related is set here.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.display(description=_("application"), ordering="application__reference")
+    def application_column(self, match: Match) -> str:
+        return match.application.reference or "–"
+
+    @admin.display(description=_("site"), ordering="site__reference")
+    def site_column(self, match: Match) -> str:
+        return str(match.site)
+
+    @admin.display(description=_("age (days)"), ordering="created_at")
+    def age_column(self, match: Match) -> str:
+        return str((timezone.now() - match.created_at).days)
+
+    @admin.display(description=_("application"))
+    def application_link(self, match: Match) -> str:
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:projects_application_change", args=[match.application_id]),
+            match.application,
+            reverse("admin:matching_match_for_application", args=[match.application_id]),
+            _("other sites for it"),
+        )
+
+    @admin.display(description=_("site"))
+    def site_link(self, match: Match) -> str:
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:properties_site_change", args=[match.site_id]),
+            match.site,
+            reverse("admin:matching_match_for_site", args=[match.site_id]),
+            _("other applications for it"),
+        )
+
+    @admin.display(description=_("units"))
+    def units_column(self, match: Match) -> str:
+        return ", ".join(str(unit) for unit in match.units.all()) or "–"
+
+    @admin.display(description=_("explanation when created"))
+    def explanation_lines(self, match: Match) -> str:
+        return render_lines(Names().explain(match.explanation))
+
+    def save_model(self, request, obj, form, change):
+        # The state and its dates belong to match_transition: a move made by someone else
+        # since this page was loaded must survive this save.
+        obj.save(update_fields=["caseworker", "message", "updated_at"])
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not VisitSlot:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for slot_form in formset.new_slots():
+            try:
+                formset.new_objects.append(formset.propose(slot_form))
+            except MatchError as error:
+                messages.error(request, error.message)
+        for slot in formset.slots_to_confirm():
+            try:
+                visit_slot_confirm(slot=slot, actor=request.user)
+            except MatchError as error:
+                messages.error(request, error.message)
+            else:
+                formset.changed_objects.append((slot, ["state"]))
+        return None
+
+    # --- The candidate screens -----------------------------------------------------------
+
+    def get_urls(self):
+        urls = [
+            path(
+                "for-application/<int:pk>/",
+                self.admin_site.admin_view(self.for_application_view),
+                name="matching_match_for_application",
+            ),
+            path(
+                "for-site/<int:pk>/",
+                self.admin_site.admin_view(self.for_site_view),
+                name="matching_match_for_site",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def for_application_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        application = get_object_or_404(Application.objects.select_related("organisation"), pk=pk)
+        here = reverse("admin:matching_match_for_application", args=[pk])
+        if request.method == "POST":
+            self.candidate_post(request, application=application, site_id=request.POST.get("site"))
+            return redirect(here)
+        suggestions = list(
+            Suggestion.objects.filter(
+                direction=Direction.SITES_FOR_APPLICATION, application=application
+            )
+            .select_related("site")
+            .order_by("rank")
+        )
+        open_matches = list(
+            Match.objects.filter(application=application, state__in=OPEN_STATES)
+            .select_related("site", "caseworker")
+            .order_by("-updated_at")
+        )
+        names = Names()
+        context = {
+            **self.candidate_context(request, suggestions, open_matches, names, key="site_id"),
+            "title": _("Candidate sites for %(application)s") % {"application": application},
+            "application": application,
+            "here": here,
+            "check": self.check_site(request, application, names),
+        }
+        return TemplateResponse(request, "admin/matching/match/for_application.html", context)
+
+    def for_site_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        site = get_object_or_404(Site.objects.select_related("owner"), pk=pk)
+        here = reverse("admin:matching_match_for_site", args=[pk])
+        if request.method == "POST":
+            self.candidate_post(request, site=site, application_id=request.POST.get("application"))
+            return redirect(here)
+        suggestions = list(
+            Suggestion.objects.filter(direction=Direction.APPLICATIONS_FOR_SITE, site=site)
+            .select_related("application__organisation")
+            .order_by("rank")
+        )
+        open_matches = list(
+            Match.objects.filter(site=site, state__in=OPEN_STATES)
+            .select_related("application", "caseworker")
+            .order_by("-updated_at")
+        )
+        names = Names()
+        context = {
+            **self.candidate_context(
+                request, suggestions, open_matches, names, key="application_id"
+            ),
+            "title": _("Candidate applications for %(site)s") % {"site": site},
+            "site": site,
+            "here": here,
+            "sharing": self.sharing(site),
+        }
+        return TemplateResponse(request, "admin/matching/match/for_site.html", context)
+
+    def candidate_context(self, request, suggestions, open_matches, names, *, key):
+        units = Unit.objects.in_bulk({pk for s in suggestions for pk in s.unit_ids})
+        in_match = {getattr(m, key): m for m in open_matches}
+        rows = [
+            {
+                "suggestion": s,
+                "units": [units[pk] for pk in s.unit_ids if pk in units],
+                "lines": names.explain(s.lines),
+                "match": in_match.get(getattr(s, key)),
+            }
+            for s in suggestions
+        ]
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "rows": rows,
+            "open_matches": open_matches,
+            "can_match": request.user.has_perm("matching.add_match"),
+        }
+
+    def candidate_post(self, request, *, application=None, site=None, **ids):
+        """“Recompute now”, or one click to shortlist or propose a pair: one domain call."""
+        if not request.user.has_perm("matching.add_match"):
+            raise PermissionDenied
+        do = request.POST.get("do")
+        if do == "recompute":
+            if application is not None:
+                count = suggestions_refresh_for_application(application_id=application.pk)
+            else:
+                count = suggestions_refresh_for_site(site_id=site.pk)
+            messages.success(
+                request,
+                ngettext(
+                    "Recomputed: %(count)d suggestion.", "Recomputed: %(count)d suggestions.", count
+                )
+                % {"count": count},
+            )
+            return
+        to_state = {"shortlist": M.SHORTLISTED, "propose": M.PROPOSED_OWNER}.get(do)
+        if to_state is None:
+            return
+        if application is None:
+            application = get_object_or_404(Application, pk=as_pk(ids.get("application_id")))
+        else:
+            site = get_object_or_404(Site, pk=as_pk(ids.get("site_id")))
+        try:
+            match = match_create(
+                application=application, site=site, actor=request.user, to_state=to_state
+            )
+        except MatchError as error:
+            messages.error(request, error.message)
+            return
+        messages.success(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("%(application)s ↔ %(site)s: %(state)s.")
+                % {
+                    "application": application.reference,
+                    "site": site.reference,
+                    "state": match.get_state_display(),
+                },
+                reverse("admin:matching_match_change", args=[match.pk]),
+                _("Open the match"),
+            ),
+        )
+
+    def check_site(self, request, application, names):
+        """Why one particular site is (not) among the candidates: every failed hard filter."""
+        reference = request.GET.get("site", "").strip()
+        if not reference:
+            return None
+        site = Site.objects.filter(reference__iexact=reference).first()
+        if site is None:
+            return {"reference": reference, "site": None}
+        result = score_pair(application=application, site=site)
+        return {
+            "reference": reference,
+            "site": site,
+            "excluded": result.excluded,
+            "score": result.score,
+            "lines": names.explain([line.as_dict() for line in result.lines]),
+        }
+
+    def sharing(self, site: Site):
+        plan = sharing_for_site(site=site)
+        application_ids = [s.application_id for s in plan.shares] + list(plan.skipped)
+        applications = Application.objects.select_related("organisation").in_bulk(application_ids)
+        units = Unit.objects.in_bulk([pk for s in plan.shares for pk in s.unit_ids])
+        return {
+            "plan": plan,
+            "shares": [
+                {
+                    "share": share,
+                    "application": applications.get(share.application_id),
+                    "units": [units[pk] for pk in share.unit_ids if pk in units],
+                }
+                for share in plan.shares
+            ],
+            "skipped": [applications[pk] for pk in plan.skipped if pk in applications],
+        }
