@@ -281,7 +281,8 @@ def _application(scenario, *, site, organisation, holder, caseworker, activities
     low, ideal, high = (Decimal(value) for value in scenario.surface)
     fields = {
         "title": scenario.title,
-        "summary": f"{scenario.title}: a project of {organisation.name}.",
+        # The summary is shown to owners before the holder agrees to share: no names in it.
+        "summary": f"{scenario.title}, for volunteers, members and neighbours.",
         "description": (
             f"{organisation.name} looks for a place for “{scenario.title}”, for volunteers, "
             "members and the people who live nearby."
