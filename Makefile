@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 # English is the source language: only NL and FR have catalogues.
 MESSAGES_ARGS := --no-location --no-obsolete -l nl -l fr --ignore=tests --ignore=staticfiles --ignore=test-artifacts --ignore=node_modules
 
-.PHONY: run test lint fmt check messages messages-check worker beat lock compilemessages
+.PHONY: run test lint fmt check messages messages-check worker beat lock compilemessages bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,16 @@ lock: | $(PY)
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra test -o requirements/test.txt pyproject.toml
+
+# Benchmarks (docs/benchmarks.md, docs/performance.md) on a PostgreSQL database of their own,
+# made afresh each time: `make bench BENCH_DB=other` to use another name.
+BENCH_DB ?= loket_bench
+BENCH_PG ?= -h 127.0.0.1 -U postgres
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+
+bench: $(VENV)/.test-installed
+	dropdb $(BENCH_PG) --if-exists $(BENCH_DB)
+	createdb $(BENCH_PG) $(BENCH_DB)
+	DATABASE_URL=$(BENCH_URL) $(MANAGE) migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/saved_search_matching.py
+	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/matching.py

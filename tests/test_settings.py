@@ -94,3 +94,12 @@ def test_prod_uses_host_prefixed_secure_cookies():
         "31536000",
         "False",
     ]
+
+
+def test_postgresql_connections_turn_jit_off():
+    pooled = database_from_url("postgres://loket@db:5432/loket", pool=True)
+    plain = database_from_url("postgres://loket@db:5432/loket", pool=False)
+
+    assert pooled["OPTIONS"]["options"] == "-c jit=off"
+    assert plain["OPTIONS"]["options"] == "-c jit=off"
+    assert "OPTIONS" not in database_from_url("", pool=True)

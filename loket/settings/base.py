@@ -90,6 +90,10 @@ def database_from_url(url: str, *, pool: bool) -> dict:
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
     config = dj_database_url.parse(url, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles the matching filters on wide searches for 40-50 ms to save
+        # a few; Loket's queries are short OLTP ones (docs/performance.md).
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     if config["ENGINE"] == "django.db.backends.postgresql" and pool:
         # psycopg 3's pool replaces persistent connections; Django requires CONN_MAX_AGE=0.
         config["CONN_MAX_AGE"] = 0
