@@ -28,9 +28,10 @@ def suggestions_refresh_site(site_pk: int) -> int:
 
 @shared_task
 def suggestions_refresh_all_nightly() -> int:
-    from .domain import suggestions_refresh_all
+    """Run by beat: both directions rewritten whole, under whatever the day's refreshes did."""
+    from .domain import suggestions_refresh_all, suggestions_refresh_all_sites
 
-    return suggestions_refresh_all()
+    return suggestions_refresh_all() + suggestions_refresh_all_sites()
 
 
 @shared_task

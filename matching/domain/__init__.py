@@ -27,6 +27,7 @@ from .suggestions import (
     score_pair,
     sharing_for_site,
     suggestions_refresh_all,
+    suggestions_refresh_all_sites,
     suggestions_refresh_for_application,
     suggestions_refresh_for_site,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "sharing_for_site",
     "site_sync_occupancy",
     "suggestions_refresh_all",
+    "suggestions_refresh_all_sites",
     "suggestions_refresh_for_application",
     "suggestions_refresh_for_site",
     "visit_slot_confirm",

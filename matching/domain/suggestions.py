@@ -222,6 +222,27 @@ def suggestions_refresh_all(*, today=None, chunk: int = 500) -> int:
     return written
 
 
+def suggestions_refresh_all_sites(*, today=None) -> int:
+    """Rewrite every offered site's ranked applications, one site per transaction, and drop
+    the lists of sites no longer offered: the nightly safety net for the other direction
+    (`suggestions_refresh_all` rewrites the applications' lists)."""
+    today = today or timezone.localdate()
+    Suggestion.objects.filter(direction=Direction.APPLICATIONS_FOR_SITE).exclude(
+        site__state__in=OFFERED_STATES
+    ).delete()
+    written = 0
+    offered = Site.objects.filter(state__in=OFFERED_STATES).order_by("pk")
+    for site in offered.iterator():
+        rows = _rows(Direction.APPLICATIONS_FOR_SITE, rank_applications(site, today=today))
+        with transaction.atomic():
+            Suggestion.objects.filter(
+                direction=Direction.APPLICATIONS_FOR_SITE, site_id=site.pk
+            ).delete()
+            Suggestion.objects.bulk_create(rows)
+        written += len(rows)
+    return written
+
+
 def _insert(rows: list[Suggestion]) -> None:
     """`bulk_create` for many rows; on PostgreSQL a COPY, several times faster here (the
     arrays `bulk_create` sends escape every JSON value in Python)."""

@@ -304,3 +304,34 @@ def test_sharing_gives_no_unit_twice_and_stays_within_the_site(case):
     assert sorted(share.surface for share in plan.shares) == [900, 2100, 2400]
     assert (plan.surface_used, plan.surface_free, plan.occupancy) == (5400, 3200, 63)
     assert plan.skipped == ()
+
+
+def test_nightly_refresh_rewrites_both_directions_and_runs_twice_alike(case):
+    from matching.tasks import suggestions_refresh_all_nightly
+
+    application, sites = case
+    withdrawn = sites["far"]
+    Suggestion.objects.create(
+        direction=Direction.APPLICATIONS_FOR_SITE,
+        application=application,
+        site=withdrawn,
+        rank=1,
+        score=1,
+        surface_m2=1,
+    )
+    withdrawn.state = "withdrawn"
+    withdrawn.save()
+
+    first = suggestions_refresh_all_nightly()
+    rows = sorted(Suggestion.objects.values_list("direction", "application_id", "site_id", "rank"))
+    second = suggestions_refresh_all_nightly()
+
+    assert first == second == 2
+    assert rows == [
+        ("a", application.pk, sites["yser"].pk, 1),
+        ("s", application.pk, sites["yser"].pk, 1),
+    ]
+    assert (
+        sorted(Suggestion.objects.values_list("direction", "application_id", "site_id", "rank"))
+        == rows
+    )
