@@ -32,7 +32,6 @@ from .scoring import (
     SiteData,
     UnitData,
     _transport_line,
-    add_months,
     wish_window,
 )
 
@@ -42,6 +41,13 @@ MATCHABLE_STATES = (ApplicationState.QUALIFIED, ApplicationState.SEARCHING)
 
 # ---------------------------------------------------------------------------------------------
 # Rows → engine data
+
+
+def earliest_end(start: datetime.date, required: int) -> datetime.date:
+    """The earliest end of availability that can still give `required` months from `start`:
+    the engine accepts an overlap half a month short (`scoring.score`), so this bound is
+    rounded down with it and the filter stays a superset of the engine's."""
+    return start + datetime.timedelta(days=math.floor((required - 0.5) * 30.4375))
 
 
 def booked_units_exists(today: datetime.date):
@@ -444,7 +450,7 @@ def candidate_sites_for(
     if data.duration_flexible and not data.long_term:
         required = max(1, required // 2)
     sites = sites.filter(
-        Q(available_until__isnull=True) | Q(available_until__gte=add_months(start, required))
+        Q(available_until__isnull=True) | Q(available_until__gte=earliest_end(start, required))
     )
     # ... and start early enough: the overlap ends by the wish window's end at the latest, and
     # the engine accepts half a month short (`scoring.score`), hence the rounding down.
@@ -576,7 +582,7 @@ class OfferedSites:
 
     `candidates(data, activity_ids)` keeps exactly the sites `candidate_sites_for` returns where
     it matters: its conditions that the engine's do not imply (the end date against
-    `add_months`, the stored total surface, every unit including booked ones) are copied
+    `earliest_end`, the stored total surface, every unit including booked ones) are copied
     condition for condition; the others only save the engine work. Each site comes with the
     points `scoring._transport_line` gives it, an exact part of an upper bound on its score."""
 
@@ -664,7 +670,7 @@ class OfferedSites:
         required = LONG_TERM_MIN_MONTHS if data.long_term else (data.duration_months or 1)
         if data.duration_flexible and not data.long_term:
             required = max(1, required // 2)
-        until_from = add_months(start, required)
+        until_from = earliest_end(start, required)
         _, wish_end, wish_required = wish_window(data, today)
         latest = (
             wish_end - datetime.timedelta(days=math.floor((wish_required - 0.5) * 30.4375))

@@ -335,3 +335,28 @@ def test_nightly_refresh_rewrites_both_directions_and_runs_twice_alike(case):
         sorted(Suggestion.objects.values_list("direction", "application_id", "site_id", "rank"))
         == rows
     )
+
+
+def test_database_filter_lets_through_what_the_engine_accepts_half_a_month_short():
+    """Six months wished from 1 March; the site ends on 20 August: 5.6 months of overlap, which
+    the engine accepts (it allows half a month), so the database must not drop it first."""
+    start = datetime.date(TODAY.year + 1, 3, 1)
+    site = SiteFactory(
+        units=[150],
+        available_from=start,
+        available_until=datetime.date(start.year, 8, 20),
+    )
+    application = ApplicationFactory(
+        organisation=OrganisationFactory(),
+        complete=True,
+        state="qualified",
+        desired_start=start,
+        duration_value=6,
+    )
+
+    assert score_pair(application=application, site=site, today=TODAY).excluded is False
+    assert [r.site_id for r in rank_sites(application, today=TODAY)] == [site.pk]
+    assert suggestions_refresh_for_application(application_id=application.pk, today=TODAY) == 1
+    from matching.domain import suggestions_refresh_all
+
+    assert suggestions_refresh_all(today=TODAY) == 1  # the in-memory path agrees
