@@ -242,18 +242,17 @@ def accept_view(request, pk: int):
     return _detail_url(proposal.match)
 
 
-@login_required
-@require_POST
-def decline_view(request, pk: int):
+def _with_reason(request, pk: int, *, form_factory, form_name: str, act, success):
+    """Decline or withdraw: the reason form, one domain call, and the answer on the page. A
+    conflict (someone acted first) is told as a message; any other refusal sits on the form."""
     proposal = _proposal_or_404(request, pk)
-    form = decline_form(request.POST)
+    form = form_factory(request.POST)
     if not form.is_valid():
-        return _render_detail(request, proposal, decline=form)
+        return _render_detail(request, proposal, **{form_name: form})
     try:
-        match_answer(
+        act(
             match=proposal.match,
             actor=request.user,
-            accept=False,
             decline_reason=form.cleaned_data["decline_reason"],
             reason=form.cleaned_data["reason"],
         )
@@ -261,34 +260,40 @@ def decline_view(request, pk: int):
         messages.error(request, conflict.message)
     except MatchError as error:
         form.add_error(None, error.message)
-        return _render_detail(request, proposal, decline=form)
+        return _render_detail(request, proposal, **{form_name: form})
     else:
-        messages.success(request, _("You declined the proposal. The desk has been told."))
+        messages.success(request, success)
     return _detail_url(proposal.match)
+
+
+def _decline(**kwargs):
+    return match_answer(accept=False, **kwargs)
+
+
+@login_required
+@require_POST
+def decline_view(request, pk: int):
+    return _with_reason(
+        request,
+        pk,
+        form_factory=decline_form,
+        form_name="decline",
+        act=_decline,
+        success=_("You declined the proposal. The desk has been told."),
+    )
 
 
 @login_required
 @require_POST
 def withdraw_view(request, pk: int):
-    proposal = _proposal_or_404(request, pk)
-    form = withdraw_form(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, proposal, withdraw=form)
-    try:
-        match_withdraw(
-            match=proposal.match,
-            actor=request.user,
-            decline_reason=form.cleaned_data["decline_reason"],
-            reason=form.cleaned_data["reason"],
-        )
-    except MatchConflict as conflict:
-        messages.error(request, conflict.message)
-    except MatchError as error:
-        form.add_error(None, error.message)
-        return _render_detail(request, proposal, withdraw=form)
-    else:
-        messages.success(request, _("You withdrew. The desk and the other side have been told."))
-    return _detail_url(proposal.match)
+    return _with_reason(
+        request,
+        pk,
+        form_factory=withdraw_form,
+        form_name="withdraw",
+        act=match_withdraw,
+        success=_("You withdrew. The desk and the other side have been told."),
+    )
 
 
 # --- Visits ----------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ demand figures, internal notes, and actions that call `projects.domain`. Nothing
 state itself."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from loket.accounts.models import User
+from loket.admin_filters import AgeFilter as SharedAgeFilter
+from loket.admin_filters import QueueFilter as SharedQueueFilter
 
 from .domain import (
     ApplicationConflict,
@@ -213,51 +214,25 @@ def make_changelist_action(action: DeskAction):
 # --- Filters ---------------------------------------------------------------------------------
 
 
-class QueueFilter(admin.SimpleListFilter):
+class QueueFilter(SharedQueueFilter):
     """The desk's queue: the changelist opens on the submitted, unassigned applications."""
 
-    title = _("queue")
-    parameter_name = "queue"
     TO_QUALIFY = "to_qualify"
     MINE = "mine"
     OPEN = "open"
-    ALL = "all"
+    queues = [
+        (TO_QUALIFY, _("To qualify: submitted and unassigned")),
+        (MINE, _("Assigned to me")),
+        (OPEN, _("Open")),
+    ]
+    default_queue = TO_QUALIFY
 
-    def __init__(self, request, params, model, model_admin):
-        super().__init__(request, params, model, model_admin)
-        looks_elsewhere = request.GET.get("q") or request.GET.get("state__exact")
-        self.default = self.ALL if looks_elsewhere else self.TO_QUALIFY
-
-    def lookups(self, request, model_admin):
-        return [
-            (self.TO_QUALIFY, _("To qualify: submitted and unassigned")),
-            (self.MINE, _("Assigned to me")),
-            (self.OPEN, _("Open")),
-            (self.ALL, _("All")),
-        ]
-
-    def value(self):
-        value = super().value()
-        valid = (self.TO_QUALIFY, self.MINE, self.OPEN, self.ALL)
-        return value if value in valid else self.default
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value()
+    def filter_queue(self, request, queryset, value):
         if value == self.TO_QUALIFY:
             return queryset.filter(state=A.SUBMITTED, assignee=None)
         if value == self.MINE:
             return queryset.filter(assignee=request.user)
-        if value == self.OPEN:
-            return queryset.filter(state__in=OPEN_STATES)
-        return queryset
+        return queryset.filter(state__in=OPEN_STATES)
 
 
 class SurfaceBandFilter(admin.SimpleListFilter):
@@ -273,30 +248,14 @@ class SurfaceBandFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AgeFilter(admin.SimpleListFilter):
+class AgeFilter(SharedAgeFilter):
     title = _("age since submission")
-    parameter_name = "age"
-    MONTH = timedelta(days=30)
-    SIX_MONTHS = timedelta(days=182)
-
-    def lookups(self, request, model_admin):
-        return [
-            ("lt1m", _("Under 1 month")),
-            ("1-6m", _("1 to 6 months")),
-            ("gt6m", _("Over 6 months")),
-        ]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "lt1m":
-            return queryset.filter(submitted_at__gt=now - self.MONTH)
-        if self.value() == "1-6m":
-            return queryset.filter(
-                submitted_at__lte=now - self.MONTH, submitted_at__gt=now - self.SIX_MONTHS
-            )
-        if self.value() == "gt6m":
-            return queryset.filter(submitted_at__lte=now - self.SIX_MONTHS)
-        return queryset
+    field = "submitted_at"
+    bands = [
+        ("lt1m", _("Under 1 month"), None, 30),
+        ("1-6m", _("1 to 6 months"), 30, 182),
+        ("gt6m", _("Over 6 months"), 182, None),
+    ]
 
 
 # --- Inlines ---------------------------------------------------------------------------------

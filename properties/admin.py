@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from loket.admin_filters import QueueFilter as SharedQueueFilter
+
 from .domain import SiteConflict, SiteError, site_create, site_refresh_figures, site_transition
 from .domain.sites import PROTECTED_FIELDS, allowed_targets
 from .enums import OFFERED_STATES, TO_REVIEW_STATES, ClosedReason, Publication, SiteState
@@ -250,46 +252,20 @@ PUBLICATION_SHORT = {
 # --- Filters ---------------------------------------------------------------------------------
 
 
-class QueueFilter(admin.SimpleListFilter):
+class QueueFilter(SharedQueueFilter):
     """The review queue: the changelist opens on the sites waiting for the desk."""
 
-    title = _("queue")
-    parameter_name = "queue"
     TO_REVIEW = "to_review"
     OFFERED = "offered"
-    ALL = "all"
+    queues = [
+        (TO_REVIEW, _("To review")),
+        (OFFERED, _("Offered (published or partly occupied)")),
+    ]
+    default_queue = TO_REVIEW
 
-    def __init__(self, request, params, model, model_admin):
-        super().__init__(request, params, model, model_admin)
-        # A search or a state filter looks at every site unless a queue is picked explicitly.
-        looks_elsewhere = request.GET.get("q") or request.GET.get("state__exact")
-        self.default = self.ALL if looks_elsewhere else self.TO_REVIEW
-
-    def lookups(self, request, model_admin):
-        return [
-            (self.TO_REVIEW, _("To review")),
-            (self.OFFERED, _("Offered (published or partly occupied)")),
-            (self.ALL, _("All")),
-        ]
-
-    def value(self):
-        value = super().value()
-        return value if value in (self.TO_REVIEW, self.OFFERED, self.ALL) else self.default
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == self.TO_REVIEW:
-            return queryset.filter(state__in=TO_REVIEW_STATES)
-        if self.value() == self.OFFERED:
-            return queryset.filter(state__in=OFFERED_STATES)
-        return queryset
+    def filter_queue(self, request, queryset, value):
+        states = TO_REVIEW_STATES if value == self.TO_REVIEW else OFFERED_STATES
+        return queryset.filter(state__in=states)
 
 
 # --- Forms and inlines -----------------------------------------------------------------------

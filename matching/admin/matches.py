@@ -3,8 +3,6 @@ for a site). Every button calls one function of `matching.domain`; each posts th
 caseworker saw, so when two caseworkers act at once exactly one wins and the other is told, in
 their language, that someone else was faster."""
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from loket.admin_filters import AgeFilter, QueueFilter
 from loket.reference.models import DeclineReason
 from projects.admin import ReadOnlyInline
 from projects.models import Application
@@ -195,45 +194,16 @@ MATCH_ACTIONS = [
 # --- Match filters ---------------------------------------------------------------------------
 
 
-class MatchQueueFilter(admin.SimpleListFilter):
+class MatchQueueFilter(QueueFilter):
     """The changelist opens on the open matches."""
 
-    title = _("queue")
-    parameter_name = "queue"
     OPEN = "open"
     FINAL = "final"
-    ALL = "all"
+    queues = [(OPEN, _("Open")), (FINAL, _("Signed, declined or withdrawn"))]
+    default_queue = OPEN
 
-    def __init__(self, request, params, model, model_admin):
-        super().__init__(request, params, model, model_admin)
-        looks_elsewhere = request.GET.get("q") or request.GET.get("state__exact")
-        self.default = self.ALL if looks_elsewhere else self.OPEN
-
-    def lookups(self, request, model_admin):
-        return [
-            (self.OPEN, _("Open")),
-            (self.FINAL, _("Signed, declined or withdrawn")),
-            (self.ALL, _("All")),
-        ]
-
-    def value(self):
-        value = super().value()
-        return value if value in (self.OPEN, self.FINAL, self.ALL) else self.default
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == self.OPEN:
-            return queryset.filter(state__in=OPEN_STATES)
-        if self.value() == self.FINAL:
-            return queryset.filter(state__in=FINAL_STATES)
-        return queryset
+    def filter_queue(self, request, queryset, value):
+        return queryset.filter(state__in=OPEN_STATES if value == self.OPEN else FINAL_STATES)
 
 
 class CaseworkerFilter(admin.SimpleListFilter):
@@ -257,30 +227,14 @@ class CaseworkerFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MatchAgeFilter(admin.SimpleListFilter):
+class MatchAgeFilter(AgeFilter):
     title = _("age since created")
-    parameter_name = "age"
-    TWO_WEEKS = timedelta(days=14)
-    TWO_MONTHS = timedelta(days=61)
-
-    def lookups(self, request, model_admin):
-        return [
-            ("lt2w", _("Under 2 weeks")),
-            ("2w-2m", _("2 weeks to 2 months")),
-            ("gt2m", _("Over 2 months")),
-        ]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "lt2w":
-            return queryset.filter(created_at__gt=now - self.TWO_WEEKS)
-        if self.value() == "2w-2m":
-            return queryset.filter(
-                created_at__lte=now - self.TWO_WEEKS, created_at__gt=now - self.TWO_MONTHS
-            )
-        if self.value() == "gt2m":
-            return queryset.filter(created_at__lte=now - self.TWO_MONTHS)
-        return queryset
+    field = "created_at"
+    bands = [
+        ("lt2w", _("Under 2 weeks"), None, 14),
+        ("2w-2m", _("2 weeks to 2 months"), 14, 61),
+        ("gt2m", _("Over 2 months"), 61, None),
+    ]
 
 
 # --- Match inlines ---------------------------------------------------------------------------
