@@ -302,6 +302,10 @@ class VisitSlotFormSet(BaseInlineFormSet):
         )
 
 
+# Match states in which visit times may be offered (as `visit_slot_propose` allows).
+VISIT_OFFER_STATES = (M.OWNER_ACCEPTED, M.PROPOSED_HOLDER, M.HOLDER_ACCEPTED)
+
+
 class VisitSlotInline(admin.TabularInline):
     model = VisitSlot
     form = VisitSlotForm
@@ -318,6 +322,14 @@ class VisitSlotInline(admin.TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.actor = request.user
         return formset
+
+    def has_add_permission(self, request, obj=None):
+        # Times are offered while the holder can still take one: not before the owner agreed,
+        # nor once the visit is planned or the match is over.
+        return obj is not None and obj.state in VISIT_OFFER_STATES
+
+    def has_change_permission(self, request, obj=None):
+        return obj is not None and obj.state in VISIT_OFFER_STATES
 
 
 # --- The match admin -------------------------------------------------------------------------

@@ -400,9 +400,12 @@ def test_visit_slot_in_the_past_is_refused_with_the_domains_reason(
 def test_visit_slot_before_the_owner_accepted_is_refused(desk_client, pair, caseworker_user):
     match = new_match(pair, caseworker_user, M.SHORTLISTED)
 
-    response = offer_visit(desk_client, match, timezone.now() + datetime.timedelta(days=3))
+    page = desk_client.get(f"{MATCHES}{match.pk}/change/")
+    offer_visit(desk_client, match, timezone.now() + datetime.timedelta(days=3))
 
-    assert "Visits are planned once the owner has accepted." in response.content.decode()
+    # Before the owner agreed, the change page has no row to offer a time, and a forged one
+    # is ignored.
+    assert 'name="visit_slots-0-place"' not in page.content.decode()
     assert VisitSlot.objects.count() == 0
 
 
