@@ -7,3 +7,8 @@ class MatchingConfig(AppConfig):
 
     name = "matching"
     verbose_name = _("Matchmaking")
+
+    def ready(self):
+        from .notifications import register_kinds
+
+        register_kinds()

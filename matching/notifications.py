@@ -1,11 +1,30 @@
-"""Who hears of a match's change. The sending is `tasks.match_notify`'s."""
+"""Who hears of a match's change, and the outbox kinds that tell them."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import User
+from loket.notifications import kinds
+from loket.notifications.services import notify
 
-from .enums import MatchState, Side
+from .enums import MatchState, Side, VisitState
 from .models import MatchTransition
 
 M = MatchState
+
+# The outbox kind of each change that is told to someone.
+KIND_OF = {
+    M.PROPOSED_OWNER: "match_proposed",
+    M.PROPOSED_HOLDER: "match_proposed",
+    M.OWNER_ACCEPTED: "match_answer",
+    M.OWNER_DECLINED: "match_answer",
+    M.HOLDER_ACCEPTED: "match_answer",
+    M.HOLDER_DECLINED: "match_answer",
+    M.VISIT_PLANNED: "match_visit_planned",
+    M.SIGNED: "match_signed",
+    M.WITHDRAWN: "match_withdrawn",
+}
 
 
 def _members(organisation_id: int) -> list[User]:
@@ -41,3 +60,57 @@ def recipients_for(transition: MatchTransition) -> list[tuple[User, str]]:
     else:
         chosen = []
     return [(user, audience) for user, audience in chosen if user != transition.actor]
+
+
+def notify_transition(transition: MatchTransition) -> int:
+    """Write the outbox rows for one change, inside its transaction. Returns how many."""
+    kind = KIND_OF.get(transition.to_state)
+    if kind is None:
+        return 0
+    recipients = recipients_for(transition)
+    for user, audience in recipients:
+        notify(
+            recipient=user,
+            kind=kind,
+            context={"transition": transition.pk, "audience": audience},
+            key=f"match-transition:{transition.pk}:{user.pk}",
+        )
+    return len(recipients)
+
+
+def _load(context: dict) -> dict | None:
+    transition = (
+        MatchTransition.objects.select_related(
+            "match__site", "match__application", "match__caseworker", "decline_reason"
+        )
+        .filter(pk=context["transition"])
+        .first()
+    )
+    if transition is None:
+        return None
+    match = transition.match
+    if context["audience"] == "desk":
+        path = reverse("admin:matching_match_change", args=[match.pk])
+    else:
+        path = reverse("matching:proposal_detail", args=[match.pk])
+    return {
+        "transition": transition,
+        "match": match,
+        "audience": context["audience"],
+        "link": settings.PORTAL_URL + path,
+        "visit": match.visit_slots.filter(state=VisitState.CONFIRMED).first(),
+    }
+
+
+def register_kinds() -> None:
+    template = "matching/email/match"
+    for code, label, service in (
+        ("match_proposed", _("A site or a project is proposed to you"), True),
+        ("match_answer", _("An owner or a holder answered a proposal"), False),
+        ("match_visit_planned", _("A visit is planned"), True),
+        ("match_signed", _("An agreement is signed"), True),
+        ("match_withdrawn", _("A proposal is withdrawn"), True),
+    ):
+        kinds.register(
+            kinds.Kind(code=code, label=label, template=template, load=_load, service=service)
+        )

@@ -1,12 +1,7 @@
 import threading
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 
 
 @shared_task
@@ -40,47 +35,6 @@ def occupations_mark_ending_daily() -> int:
     from .domain import occupations_mark_ending
 
     return occupations_mark_ending()
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def match_notify(transition_pk: int) -> int:
-    """Tell whoever must now act, or hear, of a match's change, each in their own language.
-
-    Returns the number of e-mails sent. The outbox of issue 6 replaces this direct send with
-    rows that survive a broker outage; until then a lost task loses its e-mails.
-    """
-    from .models import MatchTransition
-    from .notifications import recipients_for
-
-    transition = (
-        MatchTransition.objects.select_related(
-            "match__site", "match__application", "match__caseworker", "decline_reason", "actor"
-        )
-        .filter(pk=transition_pk)
-        .first()
-    )
-    if transition is None:
-        return 0
-    sent = 0
-    for recipient, audience in recipients_for(transition):
-        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-            if audience == "desk":
-                path = reverse("admin:matching_match_change", args=[transition.match_id])
-            else:
-                path = reverse("matching:proposal_detail", args=[transition.match_id])
-            context = {
-                "transition": transition,
-                "match": transition.match,
-                "recipient": recipient,
-                "audience": audience,
-                "link": settings.PORTAL_URL + path,
-                "visit": transition.match.visit_slots.filter(state="confirmed").first(),
-            }
-            subject = render_to_string("matching/email/match_subject.txt", context).strip()
-            body = render_to_string("matching/email/match_message.txt", context)
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]).send()
-        sent += 1
-    return sent
 
 
 # --- Refreshing suggestions after commit, once per object ------------------------------------

@@ -15,6 +15,7 @@ CASEWORKER_APPS = (
     "properties",
     "projects",
     "matching",
+    "notifications",
 )
 CASEWORKER_EXTRA = (
     ("accounts", "view_user"),

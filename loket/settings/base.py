@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "loket.reference",
     "loket.organisations",
     "loket.pages",
+    "loket.notifications",
     "properties",
     "projects",
     "matching",
@@ -142,6 +143,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-applications": {
         "task": "projects.tasks.applications_expire_daily",
         "schedule": 24 * 60 * 60,
+    },
+    # The outbox's safety net: what Redis or a dead worker lost goes out within two minutes.
+    "notifications-sweep": {
+        "task": "loket.notifications.tasks.notifications_sweep",
+        "schedule": 60,
     },
     "occupations-ending": {
         "task": "matching.tasks.occupations_mark_ending_daily",

@@ -80,7 +80,7 @@ def match_transition(
     Checks that the actor may speak for a side allowed to make the move and that a decline or
     withdrawal has its reason; swaps the state only if nobody changed it meanwhile (exactly
     one of two concurrent callers wins, the other gets MatchConflict); saves `fields` with it,
-    records a MatchTransition and queues the notifications once the transaction commits.
+    records a MatchTransition and writes the notifications to the outbox, sent after the commit.
     """
     from_state = match.state
     allowed = ALLOWED.get((from_state, to_state), set())
@@ -126,9 +126,9 @@ def match_transition(
         reason=reason.strip(),
         data=data or {},
     )
-    from ..tasks import match_notify
+    from ..notifications import notify_transition
 
-    match_notify.delay_on_commit(transition.pk)
+    notify_transition(transition)
     return match
 
 
