@@ -20,8 +20,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from loket.accounts.models import User
-from loket.notifications.enums import Status
-from loket.notifications.models import Notification
 from loket.organisations.models import Organisation
 from loket.reference.models import ActivityType, ContractType, DeclineReason, PlanningRegime
 from projects.domain import application_create, application_qualify, application_submit
@@ -213,14 +211,7 @@ def build_demo_matches(
 ) -> tuple[list[Match], list]:
     """Create the demo matches (and their occupations) that do not exist yet. Returns every
     demo match and every demo occupation."""
-    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    built = _build(caseworker=caseworker, owner_user=owner_user, holder_user=holder_user)
-    # The demo's history is made up, so nobody is told of it: its outbox rows are cancelled
-    # before the seed commits, and stay visible in the admin as such.
-    Notification.objects.filter(pk__gt=before, kind__startswith="match_").update(
-        status=Status.CANCELLED, last_error="Demo history: not sent."
-    )
-    return built
+    return _build(caseworker=caseworker, owner_user=owner_user, holder_user=holder_user)
 
 
 def _build(*, caseworker: User, owner_user: User, holder_user: User):

@@ -67,3 +67,17 @@ def test_demo_caseworker_totp_uses_the_printed_secret():
     authenticator = Authenticator.objects.get(user__role="caseworker", type="totp")
     code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
     assert TOTP(authenticator).validate_code(code) is True
+
+
+def test_seed_demo_tells_nobody_of_its_made_up_history(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from loket.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+
+    statuses = set(Notification.objects.values_list("status", flat=True))
+    assert statuses == {"cancelled"}
+    assert Notification.objects.count() > 100
+    assert mail.outbox == []

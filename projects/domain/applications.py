@@ -55,7 +55,7 @@ def application_transition(
 ) -> Application:
     """The one way to change an application's state: checks the move and who makes it, swaps
     the state only if nobody changed it meanwhile (else ApplicationConflict), saves `fields`
-    with it and records an ApplicationTransition."""
+    with it, records an ApplicationTransition and writes its messages to the outbox."""
     from_state = application.state
     sides = ALLOWED.get((from_state, to_state))
     if not sides or actor_side(actor) not in sides:
@@ -72,7 +72,7 @@ def application_transition(
     application.state = to_state
     for name, value in fields.items():
         setattr(application, name, value)
-    ApplicationTransition.objects.create(
+    transition = ApplicationTransition.objects.create(
         application=application,
         actor=actor,
         from_state=from_state,
@@ -80,6 +80,9 @@ def application_transition(
         reason=reason,
         data=data or {},
     )
+    from ..notifications import notify_transition
+
+    notify_transition(transition)
     queue_suggestions(application)
     return application
 

@@ -12,6 +12,8 @@ from loket.accounts.enums import Role
 from loket.accounts.models import User
 from loket.accounts.services import user_set_role
 from loket.communes.models import Commune
+from loket.notifications.enums import Status
+from loket.notifications.models import Notification
 from loket.organisations.enums import LegalForm, MemberRole
 from loket.organisations.models import Membership, Organisation
 from matching.demo import build_demo_matches
@@ -85,6 +87,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _seed(self):
+        outbox_before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
         organisations = [self._organisation(*row) for row in ORGANISATIONS]
         users = {}
         for email, first, last, role, language, org_index in USERS:
@@ -117,6 +120,11 @@ class Command(BaseCommand):
             caseworker=users[Role.CASEWORKER],
             owner_user=users[Role.OWNER],
             holder_user=users[Role.HOLDER],
+        )
+        # The demo's history is made up, so nobody is told of it: the messages it wrote are
+        # cancelled before the seed commits, and stay visible in the admin as such.
+        Notification.objects.filter(pk__gt=outbox_before or 0).update(
+            status=Status.CANCELLED, last_error="Demo history: not sent."
         )
         return sites, applications, matches, occupations
 
