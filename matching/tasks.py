@@ -1,7 +1,10 @@
+import logging
 import threading
 
 from celery import shared_task
 from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 
 @shared_task
@@ -49,7 +52,7 @@ def queue_refresh(kind: str, pk: int) -> None:
     not ten; a rolled-back transaction queues nothing."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        _task(kind).delay(pk)
+        _delay(kind, pk)
         return
     registered = any(func is _flush for _sids, func, _robust in connection.run_on_commit)
     if not registered:
@@ -61,7 +64,16 @@ def queue_refresh(kind: str, pk: int) -> None:
 def _flush() -> None:
     items, _pending.items = getattr(_pending, "items", set()), set()
     for kind, pk in sorted(items):
+        _delay(kind, pk)
+
+
+def _delay(kind: str, pk: int) -> None:
+    """Queue one refresh. With the broker down the change itself must still succeed: the
+    nightly recompute catches up, so the failure is only logged."""
+    try:
         _task(kind).delay(pk)
+    except Exception:  # kombu raises many kinds; none may reach the user's request
+        log.warning("Suggestions refresh of %s %s not queued.", kind, pk, exc_info=True)
 
 
 def _task(kind: str):

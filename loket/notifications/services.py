@@ -20,10 +20,6 @@ from .models import Notification
 
 log = logging.getLogger(__name__)
 
-# A row still queued this long after it was last queued is queued again by the sweeper.
-REQUEUE_AFTER = timedelta(seconds=90)
-# A row left "sending" this long is taken to belong to a worker that died.
-SENDING_TIMEOUT = timedelta(minutes=10)
 # After this many attempts a transient error counts as permanent (the task's retries span
 # about two hours with the backoff).
 MAX_ATTEMPTS = 8
@@ -133,16 +129,18 @@ def _finish(pk: int, status: str, *, error: str = "", **fields) -> None:
 
 
 def sweep(*, now=None, limit: int = 500) -> int:
-    """Queue again what is still waiting: rows queued more than REQUEUE_AFTER ago (Redis was
-    down, the task was lost) and rows stuck in "sending" past SENDING_TIMEOUT (the worker died).
-    `SKIP LOCKED` lets two sweepers run at once without taking the same row."""
+    """Queue again what is still waiting: rows queued a while ago and not sent (Redis was down,
+    the task was lost) and rows stuck in "sending" (the worker died); the two delays are
+    settings. `SKIP LOCKED` lets two sweepers run at once without taking the same row."""
     now = now or timezone.now()
+    requeue_after = timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER)
+    sending_timeout = timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT)
     with transaction.atomic():
         rows = list(
             Notification.objects.select_for_update(skip_locked=True)
             .filter(
-                Q(status=Status.QUEUED, queued_at__lt=now - REQUEUE_AFTER)
-                | Q(status=Status.SENDING, claimed_at__lt=now - SENDING_TIMEOUT)
+                Q(status=Status.QUEUED, queued_at__lt=now - requeue_after)
+                | Q(status=Status.SENDING, claimed_at__lt=now - sending_timeout)
             )
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]

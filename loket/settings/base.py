@@ -135,6 +135,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Brussels"
+# With Redis down a request gives up queuing after about half a second: the outbox row waits
+# for the sweeper, and the user's action does not hang.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.3,
+}
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "loket.tasks.clear_expired_sessions",
@@ -277,6 +285,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Loket <loket@citydev.brussel
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where accessibility feedback and other messages for the desk go.
 DESK_EMAIL = env_str("DESK_EMAIL", "loket@citydev.brussels")
+# The outbox's sweeper queues again a message still waiting this many seconds after it was
+# queued (Redis was down), and one left "sending" this long (its worker died).
+NOTIFICATIONS_REQUEUE_AFTER = env_int("NOTIFICATIONS_REQUEUE_AFTER", 90)
+NOTIFICATIONS_SENDING_TIMEOUT = env_int("NOTIFICATIONS_SENDING_TIMEOUT", 600)
 # The portal's own address, for the links in e-mails sent by the worker (no request there).
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 

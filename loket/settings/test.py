@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import CACHES, REDIS_URL
+from .env import env_str
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-only-for-the-test-suite-0123456789-abcdefghij"
@@ -9,6 +10,10 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # A fast hasher: the suite creates hundreds of users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A worker test's worker writes its e-mails to files instead, so the test can count them.
+if env_str("TEST_EMAIL_FILE_PATH", ""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env_str("TEST_EMAIL_FILE_PATH", "")
 # Unit tests run tasks inline; the worker tests start a real worker on Redis instead.
 CELERY_TASK_ALWAYS_EAGER = True
 if REDIS_URL:

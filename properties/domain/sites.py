@@ -116,9 +116,7 @@ def site_transition(
     _queue_suggestions(site)
     if to_state == S.PUBLISHED and site.publication == Publication.PUBLIC:
         # Holders' saved searches that this site fits are recorded once the publication holds.
-        from projects.tasks import saved_searches_record_matches
-
-        saved_searches_record_matches.delay_on_commit(site.pk)
+        transaction.on_commit(lambda: _record_saved_search_matches(site.pk), robust=True)
     return site
 
 
@@ -147,6 +145,13 @@ def site_refresh_figures(*, site: Site) -> Site:
     )
     _queue_suggestions(site)
     return site
+
+
+def _record_saved_search_matches(site_pk: int) -> None:
+    """After the commit; with the broker down the publication still holds (robust)."""
+    from projects.tasks import saved_searches_record_matches
+
+    saved_searches_record_matches.delay(site_pk)
 
 
 def _queue_suggestions(site: Site) -> None:
