@@ -84,10 +84,9 @@ def own_redis():
 
 
 def _reset_producers() -> None:
-    """Forget the connections Celery keeps, so the next publish uses the current broker."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Let Celery look up its producers again, so the next publish uses the current broker.
+    Nothing is closed: kombu keeps one pool per broker URL, and the other tests reuse theirs."""
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
