@@ -5,26 +5,13 @@ from django.core import mail
 
 from loket.notifications.models import Notification
 from loket.notifications.services import notify
-from matching.models import MatchTransition
-
-from ..factories import caseworker
-from ..matching.helpers import fitting_pair, new_match
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/notifications/notification/"
 
 
 @pytest.fixture
-def rows(holder, owner):
-    desk = caseworker()
-    application, site = fitting_pair(
-        holder_org=holder.memberships.get().organisation,
-        owner_org=owner.memberships.get().organisation,
-    )
-    match = new_match(application, site, desk, to_state="proposed_owner")
-    transition = MatchTransition.objects.get(match=match, to_state="proposed_owner")
-    Notification.objects.all().delete()
-
+def rows(owner, transition):
     def make(n):
         return notify(
             recipient=owner,

@@ -23,19 +23,6 @@ from ..matching.helpers import fitting_pair, new_match
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def transition(holder, owner):
-    desk = caseworker()
-    application, site = fitting_pair(
-        holder_org=holder.memberships.get().organisation,
-        owner_org=owner.memberships.get().organisation,
-    )
-    match = new_match(application, site, desk, to_state="proposed_owner")
-    Notification.objects.all().delete()
-    mail.outbox.clear()
-    return MatchTransition.objects.get(match=match, to_state="proposed_owner")
-
-
 def proposal(user, transition, key="k1"):
     return notify(
         recipient=user,
