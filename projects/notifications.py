@@ -9,8 +9,8 @@ from loket.accounts.models import User
 from loket.notifications import kinds
 from loket.notifications.services import notify
 
-from .enums import ApplicationState
-from .models import ApplicationTransition
+from .enums import ApplicationState, ClosedReason
+from .models import Application, ApplicationTransition, SavedSearchMatch
 
 A = ApplicationState
 
@@ -41,6 +41,8 @@ def notify_transition(transition: ApplicationTransition) -> int:
         sent += [(u, "application_new") for u in _desk(application)]
     elif transition.to_state == A.INCOMPLETE:
         sent += [(u, "application_incomplete") for u in _holders(application)]
+    elif transition.to_state == A.CLOSED and application.closed_reason == ClosedReason.EXPIRED:
+        sent += [(u, "application_expired") for u in _holders(application)]
     for user, kind in sent:
         notify(
             recipient=user,
@@ -71,18 +73,76 @@ def _load(context: dict) -> dict | None:
     }
 
 
+def notify_renewal(application: Application) -> int:
+    """The reminder at 11 months: still looking? One per confirmation (the key holds its
+    date), so running the daily task twice sends nothing twice."""
+    holders = _holders(application)
+    for user in holders:
+        notify(
+            recipient=user,
+            kind="application_renewal",
+            context={"application": application.pk},
+            key=f"application-renewal:{application.pk}:{application.confirmed_at:%Y-%m-%d}:"
+            f"{user.pk}",
+        )
+    return len(holders)
+
+
+def notify_saved_search_match(match: SavedSearchMatch) -> None:
+    """A newly published site fits a holder's saved search."""
+    notify(
+        recipient=match.saved_search.user,
+        kind="saved_search_match",
+        context={"match": match.pk},
+        key=f"saved-search-match:{match.pk}",
+    )
+
+
+def _load_application(context: dict) -> dict | None:
+    application = Application.objects.filter(pk=context["application"]).first()
+    if application is None:
+        return None
+    return {
+        "application": application,
+        "holder_link": settings.PORTAL_URL
+        + reverse("projects:holder_application", args=[application.pk]),
+    }
+
+
+def _load_saved_search_match(context: dict) -> dict | None:
+    match = (
+        SavedSearchMatch.objects.select_related("saved_search", "site")
+        .filter(pk=context["match"])
+        .first()
+    )
+    if match is None:
+        return None
+    return {
+        "search": match.saved_search,
+        "site": match.site,
+        "site_link": settings.PORTAL_URL
+        + reverse("properties:detail", args=[match.site.reference]),
+        "searches_link": settings.PORTAL_URL + reverse("searches:list"),
+    }
+
+
 def register_kinds() -> None:
-    for code, label, service in (
-        ("application_received", _("Your application is received"), True),
-        ("application_new", _("A new application for the desk"), False),
-        ("application_incomplete", _("Your application is incomplete"), True),
-    ):
+    for code, label, service, load in (
+        ("application_received", _("Your application is received"), True, _load),
+        ("application_new", _("A new application for the desk"), False, _load),
+        ("application_incomplete", _("Your application is incomplete"), True, _load),
+        ("application_renewal", _("Still looking? Confirm your application"), True,
+         _load_application),
+        ("application_expired", _("Your application has expired"), True, _load),
+        ("saved_search_match", _("A new site fits one of your searches"), False,
+         _load_saved_search_match),
+    ):  # fmt: skip
         kinds.register(
             kinds.Kind(
                 code=code,
                 label=label,
                 template=f"projects/email/{code}",
-                load=_load,
+                load=load,
                 service=service,
             )
         )

@@ -1,29 +1,35 @@
 from celery import shared_task
+from django.db import transaction
 
 
 @shared_task
 def saved_searches_record_matches(site_pk: int) -> int:
-    """Record which saved searches a newly published site fits. Running it twice adds nothing;
-    the alerts themselves are sent by the notifications."""
+    """Record which saved searches a newly published site fits, and alert their holders
+    through the outbox. Running it twice adds, and sends, nothing."""
     from properties.models import Site
 
     from .models import SavedSearchMatch
+    from .notifications import notify_saved_search_match
     from .selectors import saved_searches_fitting
 
     site = Site.objects.filter(pk=site_pk).first()
     if site is None:
         return 0
-    recorded = SavedSearchMatch.objects.filter(site_id=site_pk)
-    before = recorded.count()
-    SavedSearchMatch.objects.bulk_create(
-        [
-            SavedSearchMatch(saved_search_id=pk, site_id=site_pk)
-            for pk in saved_searches_fitting(site).values_list("pk", flat=True)
-        ],
-        ignore_conflicts=True,
-    )
-    # The number of new matches: a second run records, and returns, nothing.
-    return recorded.count() - before
+    with transaction.atomic():
+        recorded = SavedSearchMatch.objects.filter(site_id=site_pk)
+        before = set(recorded.values_list("pk", flat=True))
+        SavedSearchMatch.objects.bulk_create(
+            [
+                SavedSearchMatch(saved_search_id=pk, site_id=site_pk)
+                for pk in saved_searches_fitting(site).values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+        new = recorded.exclude(pk__in=before).select_related("saved_search__user")
+        # Each new match alerts its holder once; a second run records, and sends, nothing.
+        for match in new:
+            notify_saved_search_match(match)
+        return len(new)
 
 
 @shared_task
@@ -32,3 +38,11 @@ def applications_expire_daily() -> int:
     from .domain import applications_expire
 
     return applications_expire()
+
+
+@shared_task
+def applications_remind_renewal_daily() -> int:
+    """Run by beat each day: the "still looking?" reminder at 11 months. Idempotent."""
+    from .domain import applications_remind_renewal
+
+    return applications_remind_renewal()

@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PropertiesConfig(AppConfig):
-    """Owners' sites and their lettable units (issue 3). Empty until that issue lands."""
+    """Owners' sites and their lettable units, the catalogue, the map and the open data."""
 
     name = "properties"
     verbose_name = _("Sites and units")
+
+    def ready(self):
+        from .notifications import register_kinds
+
+        register_kinds()

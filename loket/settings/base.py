@@ -152,6 +152,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.applications_expire_daily",
         "schedule": 24 * 60 * 60,
     },
+    "remind-applications": {
+        "task": "projects.tasks.applications_remind_renewal_daily",
+        "schedule": 24 * 60 * 60,
+    },
     # The outbox's safety net: what Redis or a dead worker lost goes out within two minutes.
     "notifications-sweep": {
         "task": "loket.notifications.tasks.notifications_sweep",

@@ -283,3 +283,25 @@ def applications_expire(*, now=None) -> int:
             continue
         expired += 1
     return expired
+
+
+# The reminder goes out a month before the expiry.
+REMINDER_AFTER = timedelta(days=335)
+
+
+def applications_remind_renewal(*, now=None) -> int:
+    """Ask the holders of requests not confirmed for 11 months whether they are still
+    looking. Safe to run twice: each confirmation gets one reminder."""
+    from ..notifications import notify_renewal
+
+    now = now or timezone.now()
+    due = Application.objects.filter(
+        state__in=[A.SUBMITTED, A.INCOMPLETE, A.QUALIFIED, A.SEARCHING],
+        confirmed_at__lt=now - REMINDER_AFTER,
+        confirmed_at__gte=now - VALIDITY,
+    )
+    reminded = 0
+    for application in due:
+        with transaction.atomic():
+            reminded += bool(notify_renewal(application))
+    return reminded

@@ -83,7 +83,7 @@ def site_transition(
 
     Checks that `actor` may make the move, swaps the state only if nobody changed it meanwhile
     (exactly one of two concurrent callers wins; the other gets SiteConflict), saves `fields`
-    with it and records a SiteTransition.
+    with it, records a SiteTransition and writes its messages to the outbox.
     """
     from_state = site.state
     sides = ALLOWED.get((from_state, to_state))
@@ -105,7 +105,7 @@ def site_transition(
     site.state = to_state
     for name, value in fields.items():
         setattr(site, name, value)
-    SiteTransition.objects.create(
+    transition = SiteTransition.objects.create(
         site=site,
         actor=actor,
         from_state=from_state,
@@ -113,6 +113,9 @@ def site_transition(
         reason=reason,
         data=data or {},
     )
+    from ..notifications import notify_transition
+
+    notify_transition(transition)
     _queue_suggestions(site)
     if to_state == S.PUBLISHED and site.publication == Publication.PUBLIC:
         # Holders' saved searches that this site fits are recorded once the publication holds.

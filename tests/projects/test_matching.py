@@ -4,7 +4,9 @@ the task that records them when a site is published."""
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 
+from loket.notifications.models import Notification
 from loket.reference.models import ActivityType, EconomicModel
 from projects.domain.saved_searches import saved_search_create
 from projects.models import SavedSearch, SavedSearchMatch
@@ -229,16 +231,23 @@ def test_publishing_records_matches_for_the_fitting_searches(
         site_transition(
             site=site, to_state="published", actor=caseworker_user, publication="public"
         )
-    assert len(callbacks) == 1
+    # The publication's own callback, then the two alerts it wrote to the outbox.
+    assert len(callbacks) == 3
     assert sorted(
         SavedSearchMatch.objects.filter(site=site).values_list("saved_search__name", flat=True)
     ) == ["Brussels", "anywhere"]
     first = set(SavedSearchMatch.objects.values_list("pk", "saved_search_id", "site_id"))
-    # Running the task again (a retry, a second publication) adds nothing.
+    alerts = sorted(m.subject for m in mail.outbox if m.to == [user.email])
+    assert alerts == [
+        "Loket: een nieuwe site past bij je zoekopdracht “Brussels”",
+        "Loket: een nieuwe site past bij je zoekopdracht “anywhere”",
+    ]
+    # Running the task again (a retry, a second publication) adds, and sends, nothing.
     assert saved_searches_record_matches(site.pk) == 0
     assert saved_searches_record_matches.delay(site.pk).get() == 0
     assert set(SavedSearchMatch.objects.values_list("pk", "saved_search_id", "site_id")) == first
     assert len(first) == 2
+    assert Notification.objects.filter(kind="saved_search_match").count() == 2
 
 
 def test_a_desk_only_publication_records_nothing(
