@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from loket.accounts.enums import Role
 from loket.accounts.models import User
 from loket.notifications import kinds
-from loket.notifications.services import notify
+from loket.notifications.services import notify, notify_all
 
 from .enums import ApplicationState, ClosedReason
 from .models import Application, ApplicationTransition, SavedSearchMatch
@@ -43,14 +43,11 @@ def notify_transition(transition: ApplicationTransition) -> int:
         sent += [(u, "application_incomplete") for u in _holders(application)]
     elif transition.to_state == A.CLOSED and application.closed_reason == ClosedReason.EXPIRED:
         sent += [(u, "application_expired") for u in _holders(application)]
-    for user, kind in sent:
-        notify(
-            recipient=user,
-            kind=kind,
-            context={"transition": transition.pk},
-            key=f"application-transition:{transition.pk}:{user.pk}",
-        )
-    return len(sent)
+    return notify_all(
+        sent,
+        context={"transition": transition.pk},
+        key=f"application-transition:{transition.pk}",
+    )
 
 
 def _load(context: dict) -> dict | None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from loket.accounts.enums import Role
 from loket.accounts.models import User
 from loket.notifications import kinds
-from loket.notifications.services import notify
+from loket.notifications.services import notify_all
 
 from .enums import SiteState
 from .models import Site, SiteTransition
@@ -34,16 +34,15 @@ def notify_transition(transition: SiteTransition) -> int:
         sent += [(u, "site_to_review") for u in caseworkers]
     elif transition.to_state == S.PUBLISHED and transition.from_state != S.PUBLISHED:
         sent += [(u, "site_published") for u in _owners(site)]
-    for user, kind in sent:
-        if kind == "site_to_review" and user == transition.actor:
-            continue  # a caseworker who submits for an owner need not be told
-        notify(
-            recipient=user,
-            kind=kind,
-            context={"transition": transition.pk},
-            key=f"site-transition:{transition.pk}:{user.pk}",
-        )
-    return len(sent)
+    sent = [
+        (user, kind)
+        for user, kind in sent
+        # A caseworker who submits for an owner need not be told.
+        if not (kind == "site_to_review" and user == transition.actor)
+    ]
+    return notify_all(
+        sent, context={"transition": transition.pk}, key=f"site-transition:{transition.pk}"
+    )
 
 
 def _load(context: dict) -> dict | None:

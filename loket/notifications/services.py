@@ -60,6 +60,13 @@ def notify(*, recipient: User, kind: str, context: dict, key: str) -> Notificati
     return notification
 
 
+def notify_all(recipients: list[tuple[User, str]], *, context: dict, key: str) -> int:
+    """`notify` each (user, kind) of one event, named by `key` (the user is added to it)."""
+    for user, kind in recipients:
+        notify(recipient=user, kind=kind, context=context, key=f"{key}:{user.pk}")
+    return len(recipients)
+
+
 def queue(pk: int) -> bool:
     """Hand one row to Celery. A broker outage is logged and left to the sweeper."""
     from .tasks import send_notification
