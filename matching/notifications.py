@@ -1,15 +1,18 @@
 """Who hears of a match's change, and the outbox kinds that tell them."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import User
 from loket.notifications import kinds
-from loket.notifications.services import notify
+from loket.notifications.services import notify, notify_all
 
 from .enums import MatchState, Side, VisitState
-from .models import MatchTransition
+from .models import MatchTransition, VisitSlot
 
 M = MatchState
 
@@ -78,6 +81,43 @@ def notify_transition(transition: MatchTransition) -> int:
     return len(recipients)
 
 
+def notify_visit_reminders(*, now=None) -> int:
+    """The reminder the day before a confirmed visit, to the owner, the holder and the desk.
+    Run hourly by beat: a visit is reminded when it is 12 to 36 hours away, once (the key
+    names the slot), so the runs that see it again send nothing twice."""
+    now = now or timezone.now()
+    slots = VisitSlot.objects.filter(
+        state=VisitState.CONFIRMED,
+        match__state=M.VISIT_PLANNED,
+        starts_at__gte=now + timedelta(hours=12),
+        starts_at__lt=now + timedelta(hours=36),
+    ).select_related("match__site", "match__application", "match__caseworker")
+    written = 0
+    for slot in slots:
+        match = slot.match
+        people = _members(match.site.owner_id)
+        people += _members(match.application.organisation_id)
+        if match.caseworker:
+            people.append(match.caseworker)
+        written += notify_all(
+            [(user, "visit_reminder") for user in dict.fromkeys(people)],
+            context={"slot": slot.pk},
+            key=f"visit-reminder:{slot.pk}",
+        )
+    return written
+
+
+def _load_visit(context: dict) -> dict | None:
+    slot = (
+        VisitSlot.objects.select_related("match__site", "match__application")
+        .filter(pk=context["slot"], state=VisitState.CONFIRMED)
+        .first()
+    )
+    if slot is None:
+        return None
+    return {"visit": slot, "match": slot.match}
+
+
 def _load(context: dict) -> dict | None:
     transition = (
         MatchTransition.objects.select_related(
@@ -114,3 +154,12 @@ def register_kinds() -> None:
         kinds.register(
             kinds.Kind(code=code, label=label, template=template, load=_load, service=service)
         )
+    kinds.register(
+        kinds.Kind(
+            code="visit_reminder",
+            label=_("A visit tomorrow"),
+            template="matching/email/visit_reminder",
+            load=_load_visit,
+            service=True,
+        )
+    )

@@ -33,6 +33,14 @@ def suggestions_refresh_all_nightly() -> int:
 
 
 @shared_task
+def visit_reminders_hourly() -> int:
+    """Run by beat every hour: the reminder the day before each planned visit. Idempotent."""
+    from .notifications import notify_visit_reminders
+
+    return notify_visit_reminders()
+
+
+@shared_task
 def occupations_mark_ending_daily() -> int:
     """Run by beat: running occupations within 60 days of their end become `ending`."""
     from .domain import occupations_mark_ending

@@ -161,6 +161,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loket.notifications.tasks.notifications_sweep",
         "schedule": 60,
     },
+    "visit-reminders": {
+        "task": "matching.tasks.visit_reminders_hourly",
+        "schedule": 60 * 60,
+    },
     "occupations-ending": {
         "task": "matching.tasks.occupations_mark_ending_daily",
         "schedule": 24 * 60 * 60,

@@ -88,3 +88,48 @@ def test_expiry_at_twelve_months_tells_the_holder(holder, django_capture_on_comm
         assert applications_expire() == 1
 
     assert subjects_to(holder.email) == ["Loket: je aanvraag LTG-2025-0042 is verlopen"]
+
+
+def test_visit_reminder_the_day_before_once_to_each_side(
+    holder, owner, django_capture_on_commit_callbacks
+):
+    from matching.domain import visit_slot_confirm, visit_slot_propose
+    from matching.notifications import notify_visit_reminders
+
+    from ..matching.helpers import fitting_pair, new_match, walk
+
+    holder.preferred_language = "fr"
+    holder.save()
+    desk = caseworker(preferred_language="nl")
+    application, site = fitting_pair(
+        holder_org=holder.active_organisation, owner_org=owner.active_organisation
+    )
+    match = walk(
+        new_match(application, site, desk), "holder_accepted", desk=desk, owner=owner, holder=holder
+    )
+    start = timezone.now() + datetime.timedelta(hours=30)
+    slot = visit_slot_propose(
+        match=match,
+        actor=owner,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        place="Rue de la Loi 1",
+    )
+    visit_slot_confirm(slot=slot, actor=holder)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_visit_reminders()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_visit_reminders()  # the next hour's run
+
+    reminders = sorted((m.to[0], m.subject) for m in mail.outbox)
+    title_nl, title_fr = site.title_nl, site.title_fr
+    assert reminders == sorted(
+        [
+            (owner.email, f"Loket: herinnering, bezoek aan {title_nl} morgen"),
+            (holder.email, f"Loket : rappel, visite de {title_fr} demain"),
+            (desk.email, f"Loket: herinnering, bezoek aan {title_nl} morgen"),
+        ]
+    )
+    assert Notification.objects.filter(kind="visit_reminder").count() == 3
