@@ -47,9 +47,9 @@ TOP_N = 20
 def score_pair(*, application: Application, site: Site, today=None) -> Result:
     """The engine's verdict on one pair, excluded or not, with every line."""
     today = today or timezone.localdate()
-    site = sites_for_scoring(Site.objects.filter(pk=site.pk), today).get()
+    _site, data = _loaded_site(site, today)
     application = applications_for_scoring(Application.objects.filter(pk=application.pk)).get()
-    return score(application_data(application), site_data(site), today=today)
+    return score(application_data(application), data, today=today)
 
 
 def rank_sites(
@@ -68,14 +68,27 @@ def rank_applications(
     site: Site, *, limit: int = TOP_N, today: datetime.date | None = None
 ) -> list[Result]:
     """The best applications for one site, in a constant number of queries."""
-    today = today or timezone.localdate()
+    _data, pairs = _fitting_applications(site, today or timezone.localdate())
+    return [result for _application, result in pairs[:limit]]
+
+
+def _loaded_site(site: Site, today: datetime.date):
+    """The site with what the engine reads prefetched, and its engine data (free units)."""
     site = sites_for_scoring(Site.objects.filter(pk=site.pk), today).get()
-    data = site_data(site)
-    applications = application_data_list(candidate_applications(site, today=today))
-    results = (score(a, data, today=today) for a in applications)
-    kept = [r for r in results if not r.excluded]
-    kept.sort(key=lambda r: (-r.score, r.application_id))
-    return kept[:limit]
+    return site, site_data(site)
+
+
+def _fitting_applications(site: Site, today: datetime.date):
+    """The site's engine data, and (application data, result) for every application that
+    passes its hard filters, best first: the ranking and the sharing both start here."""
+    site, data = _loaded_site(site, today)
+    pairs = []
+    for application in application_data_list(candidate_applications(site, today=today)):
+        result = score(application, data, today=today)
+        if not result.excluded:
+            pairs.append((application, result))
+    pairs.sort(key=lambda pair: (-pair[1].score, pair[0].id))
+    return data, pairs
 
 
 def _rows(direction: str, results: list[Result]) -> list[Suggestion]:
@@ -315,14 +328,5 @@ def sharing_for_site(*, site: Site, today=None, candidates: int = 50):
     best `candidates` applications."""
     from ..sharing import share_site
 
-    today = today or timezone.localdate()
-    site = sites_for_scoring(Site.objects.filter(pk=site.pk), today).get()
-    data = site_data(site)
-    pairs = []
-    for application in applications_for_scoring(candidate_applications(site, today=today)):
-        app_data = application_data(application)
-        result = score(app_data, data, today=today)
-        if not result.excluded:
-            pairs.append((app_data, result))
-    pairs.sort(key=lambda pair: (-pair[1].score, pair[0].id))
+    data, pairs = _fitting_applications(site, today or timezone.localdate())
     return share_site(data, pairs[:candidates])
