@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("my/searches/", include("projects.views.searches")),
     path("my/proposals/", include("matching.urls")),
+    path("my/notifications/", include("loket.notifications.urls")),
     prefix_default_language=True,
 )
 

@@ -124,15 +124,16 @@ def _load_saved_search_match(context: dict) -> dict | None:
 
 
 def register_kinds() -> None:
-    for code, label, service, load in (
-        ("application_received", _("Your application is received"), True, _load),
-        ("application_new", _("A new application for the desk"), False, _load),
-        ("application_incomplete", _("Your application is incomplete"), True, _load),
+    holder, desk = ("holder",), ("caseworker",)
+    for code, label, service, load, roles in (
+        ("application_received", _("Your application is received"), True, _load, holder),
+        ("application_new", _("A new application for the desk"), False, _load, desk),
+        ("application_incomplete", _("Your application is incomplete"), True, _load, holder),
         ("application_renewal", _("Still looking? Confirm your application"), True,
-         _load_application),
-        ("application_expired", _("Your application has expired"), True, _load),
+         _load_application, holder),
+        ("application_expired", _("Your application has expired"), True, _load, holder),
         ("saved_search_match", _("A new site fits one of your searches"), False,
-         _load_saved_search_match),
+         _load_saved_search_match, holder),
     ):  # fmt: skip
         kinds.register(
             kinds.Kind(
@@ -141,5 +142,6 @@ def register_kinds() -> None:
                 template=f"projects/email/{code}",
                 load=load,
                 service=service,
+                roles=roles,
             )
         )

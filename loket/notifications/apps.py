@@ -9,3 +9,8 @@ class NotificationsConfig(AppConfig):
     name = "loket.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from .digest import register_kinds
+
+        register_kinds()

@@ -12,13 +12,20 @@ from django.utils.functional import Promise
 class Kind:
     code: str
     label: Promise
-    # templates/<template>_subject.txt and _message.txt, rendered in the recipient's language
+    # templates/<template>_subject.txt, _message.txt (plain text) and _message.html (which
+    # extends notifications/email/base.html), rendered in the recipient's language.
     template: str
     # Builds the template context from the stored one (primary keys); None when what the
     # message is about is gone, and the message is then not sent.
     load: Callable[[dict], dict | None]
     # Service messages (accounts, decisions on one's own file) cannot be turned off.
     service: bool = False
+    # The roles that receive it (loket.accounts.enums.Role values): the preferences page
+    # offers a reader the kinds of their role.
+    roles: tuple[str, ...] = ()
+    # Holds a secret (a sign-in link or code): the admin shows no preview, and the context is
+    # wiped once the message is sent.
+    private: bool = False
 
 
 KINDS: dict[str, Kind] = {}
@@ -27,6 +34,11 @@ KINDS: dict[str, Kind] = {}
 def register(kind: Kind) -> Kind:
     KINDS[kind.code] = kind
     return kind
+
+
+def for_role(role: str) -> list[Kind]:
+    """The kinds a reader of that role receives, in a stable order."""
+    return sorted((k for k in KINDS.values() if role in k.roles), key=lambda k: k.code)
 
 
 def get(code: str) -> Kind:

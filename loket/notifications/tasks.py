@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from .services import MAX_ATTEMPTS, TransientSendError, send, sweep
+from .enums import Frequency
+from .services import MAX_ATTEMPTS, TransientSendError, send, send_digests, sweep
 
 
 @shared_task(
@@ -19,3 +20,15 @@ def send_notification(notification_pk: int) -> str:
 def notifications_sweep() -> int:
     """Run by beat every minute: queue again what Redis or a dead worker lost."""
     return sweep()
+
+
+@shared_task
+def notifications_daily_digest() -> int:
+    """Run by beat every morning: one digest per reader of what they asked to get daily."""
+    return send_digests(Frequency.DAILY)
+
+
+@shared_task
+def notifications_weekly_digest() -> int:
+    """Run by beat on Monday morning: the weekly digests."""
+    return send_digests(Frequency.WEEKLY)

@@ -17,3 +17,10 @@ class RefusingBackend(EmailBackend):
 
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"No such user")})
+
+
+class TimeoutOnQuitBackend(EmailBackend):
+    """The server takes the message, then the connection times out on QUIT."""
+
+    def close(self):
+        raise TimeoutError("timed out")

@@ -111,6 +111,20 @@ def test_transient_error_is_retried_then_sent(owner, transition, settings):
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
 
 
+def test_an_error_after_the_server_took_the_message_does_not_send_it_twice(
+    owner, transition, settings
+):
+    row = proposal(owner, transition)
+    settings.EMAIL_BACKEND = "tests.notifications.backends.TimeoutOnQuitBackend"
+
+    assert send(row.pk) == "sent"
+    assert send(row.pk) == "skipped"
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == ("sent", 1, "")
+    assert len(mail.outbox) == 1
+
+
 def test_transient_errors_give_up_after_the_last_attempt(owner, transition, settings):
     row = proposal(owner, transition)
     Notification.objects.filter(pk=row.pk).update(attempts=services.MAX_ATTEMPTS - 1)

@@ -1,0 +1,60 @@
+"""What each reader asked for: at once, in a daily or weekly digest, or not at all, per kind of
+message; and the signed link that turns a kind off without signing in."""
+
+from django.core import signing
+from django.db import transaction
+
+from . import kinds
+from .enums import Frequency
+from .models import NotificationPreference
+
+UNSUBSCRIBE_SALT = "loket.notifications.unsubscribe"
+
+
+def frequency_for(user, code: str) -> str:
+    """How `user` gets messages of kind `code` now; service messages always at once."""
+    if kinds.get(code).service:
+        return Frequency.IMMEDIATE
+    chosen = (
+        NotificationPreference.objects.filter(user=user, kind=code)
+        .values_list("frequency", flat=True)
+        .first()
+    )
+    return chosen or Frequency.IMMEDIATE
+
+
+def preferences_of(user) -> dict[str, str]:
+    """{kind code: frequency} for every kind the user's role receives (one query)."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "frequency"))
+    return {
+        kind.code: Frequency.IMMEDIATE if kind.service else chosen.get(kind.code, "immediate")
+        for kind in kinds.for_role(user.role)
+    }
+
+
+@transaction.atomic
+def set_frequency(user, code: str, frequency: str) -> bool:
+    """Record a choice; refused (False) for a service message, which cannot be changed."""
+    if kinds.get(code).service or frequency not in Frequency.values:
+        return False
+    NotificationPreference.objects.update_or_create(
+        user=user, kind=code, defaults={"frequency": frequency}
+    )
+    return True
+
+
+def unsubscribe_token(user, code: str) -> str:
+    """A signed, non-expiring token naming one reader and one kind, for the link in e-mails."""
+    return signing.dumps({"u": user.pk, "k": code}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """(user pk, kind code) from a token, or None when it was altered or names no kind."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user_pk, code = int(data["u"]), str(data["k"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if code not in kinds.KINDS:
+        return None
+    return user_pk, code
