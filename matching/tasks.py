@@ -48,6 +48,15 @@ def occupations_mark_ending_daily() -> int:
     return occupations_mark_ending()
 
 
+@shared_task
+def occupation_reminders_daily() -> int:
+    """Run by beat each morning: planning notification due, insurance certificate expiring,
+    and the end in 60 and in 30 days. Idempotent: each event is told once."""
+    from .notifications import notify_occupation_reminders
+
+    return notify_occupation_reminders()
+
+
 # --- Refreshing suggestions after commit, once per object ------------------------------------
 
 _pending = threading.local()

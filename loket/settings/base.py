@@ -8,6 +8,7 @@ import dj_database_url
 import xstatic.pkg.jquery_ui
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -129,7 +130,9 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without a broker, tasks run in the web process at once: the embedded default for `make run`.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
-# A task is acknowledged only when done, so a killed worker's task is delivered again.
+# A task is acknowledged only when done, so a pool process that dies hands its task back at
+# once. When the whole worker dies, Redis gives the task back only after its visibility timeout
+# (an hour); the outbox does not wait for that: its sweeper sends again what was left unsent.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -161,6 +164,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loket.notifications.tasks.notifications_sweep",
         "schedule": 60,
     },
+    # Digests, for readers who asked for them: at 7:00 Brussels time, weekly on Mondays.
+    "notifications-daily-digest": {
+        "task": "loket.notifications.tasks.notifications_daily_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifications-weekly-digest": {
+        "task": "loket.notifications.tasks.notifications_weekly_digest",
+        "schedule": crontab(hour=7, minute=5, day_of_week=1),
+    },
     "visit-reminders": {
         "task": "matching.tasks.visit_reminders_hourly",
         "schedule": 60 * 60,
@@ -168,6 +180,15 @@ CELERY_BEAT_SCHEDULE = {
     "occupations-ending": {
         "task": "matching.tasks.occupations_mark_ending_daily",
         "schedule": 24 * 60 * 60,
+    },
+    # The daily reminders, before the desk opens and before the 7:00 digests collect them.
+    "site-availability-ending": {
+        "task": "properties.tasks.availability_ending_daily",
+        "schedule": crontab(hour=6, minute=10),
+    },
+    "occupation-reminders": {
+        "task": "matching.tasks.occupation_reminders_daily",
+        "schedule": crontab(hour=6, minute=20),
     },
     # A safety net under the after-commit refreshes: a lost task costs at most a day.
     "suggestions-refresh-all": {
