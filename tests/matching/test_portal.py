@@ -62,7 +62,9 @@ def text_of(response, element_id: str) -> str | None:
 
 
 def links(message) -> list[str]:
-    return [word for word in message.body.split() if word.startswith("http")]
+    """The message's own links, above the shared footer (portal, preferences, unsubscribe)."""
+    body = message.body.split("\n--\n", 1)[0]
+    return [word for word in body.split() if word.startswith("http")]
 
 
 def history(match) -> list[tuple]:
