@@ -47,8 +47,11 @@ def test_signup_creates_an_unverified_user_with_role_and_language(client):
     ]
 
 
-def test_signup_verification_mail_is_in_the_chosen_language(client):
-    client.post("/nl/accounts/signup/", SIGNUP)
+def test_signup_verification_mail_is_in_the_chosen_language(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        client.post("/nl/accounts/signup/", SIGNUP)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["nadia@example.org"]
@@ -63,9 +66,12 @@ def test_signup_cannot_pick_a_staff_role(client):
     assert 'id="id_role_error"' in response.content.decode()
 
 
-def test_signup_with_a_taken_address_answers_the_same_and_saves_nothing(client):
+def test_signup_with_a_taken_address_answers_the_same_and_saves_nothing(
+    client, django_capture_on_commit_callbacks
+):
     existing = UserFactory(email="nadia@example.org", preferred_language="nl")
-    response = client.post("/fr/accounts/signup/", {**SIGNUP, "first_name": "Intruder"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/fr/accounts/signup/", {**SIGNUP, "first_name": "Intruder"})
     assert response.status_code == 302
     assert response["Location"] == "/fr/accounts/confirm-email/"
     assert list(User.objects.values_list("pk", "first_name")) == [
@@ -78,8 +84,9 @@ def test_signup_with_a_taken_address_answers_the_same_and_saves_nothing(client):
     assert mail.outbox[0].subject == "[Loket] Account bestaat al"
 
 
-def test_confirming_the_address_signs_the_user_in(client):
-    client.post("/fr/accounts/signup/", SIGNUP)
+def test_confirming_the_address_signs_the_user_in(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/accounts/signup/", SIGNUP)
     confirm_path = link_in(mail.outbox[0]).removeprefix("http://testserver")
     response = client.post(confirm_path)
     assert response.status_code == 302
@@ -118,10 +125,13 @@ def test_failed_logins_are_rate_limited(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_answers_the_same_for_unknown_addresses(client):
+def test_password_reset_answers_the_same_for_unknown_addresses(
+    client, django_capture_on_commit_callbacks
+):
     UserFactory(email="known@example.org", preferred_language="fr")
-    known = client.post("/nl/accounts/password/reset/", {"email": "known@example.org"})
-    unknown = client.post("/nl/accounts/password/reset/", {"email": "nobody@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/nl/accounts/password/reset/", {"email": "known@example.org"})
+        unknown = client.post("/nl/accounts/password/reset/", {"email": "nobody@example.org"})
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
     reset_mails = [m for m in mail.outbox if m.to == ["known@example.org"]]
     assert len(reset_mails) == 1

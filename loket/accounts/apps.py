@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from .groups import sync_caseworker_group
+        from .notifications import register_kinds
+
+        register_kinds()
 
         # Permissions only exist after migrate, so the group is filled then, not in a migration.
         post_migrate.connect(sync_caseworker_group, sender=self)
