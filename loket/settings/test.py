@@ -11,8 +11,11 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A worker test's worker writes its e-mails to files instead, so the test can count them.
+# TEST_EMAIL_BACKEND may name a file-based one of tests/mail_backends.py (slower, killable).
 if env_str("TEST_EMAIL_FILE_PATH", ""):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = env_str(
+        "TEST_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+    )
     EMAIL_FILE_PATH = env_str("TEST_EMAIL_FILE_PATH", "")
 # Unit tests run tasks inline; the worker tests start a real worker on Redis instead.
 CELERY_TASK_ALWAYS_EAGER = True
