@@ -91,12 +91,13 @@ def offer_visit(client, match, starts_at):
     page = client.get(f"{MATCHES}{match.pk}/change/")
     data = change_form_data(page)
     local = timezone.localtime(starts_at)
+    end = local + datetime.timedelta(hours=1)  # its own date: a late start ends the next day
     data.update(
         {
             "visit_slots-0-starts_at_0": local.strftime("%Y-%m-%d"),
             "visit_slots-0-starts_at_1": local.strftime("%H:%M:%S"),
-            "visit_slots-0-ends_at_0": local.strftime("%Y-%m-%d"),
-            "visit_slots-0-ends_at_1": (local + datetime.timedelta(hours=1)).strftime("%H:%M:%S"),
+            "visit_slots-0-ends_at_0": end.strftime("%Y-%m-%d"),
+            "visit_slots-0-ends_at_1": end.strftime("%H:%M:%S"),
             "visit_slots-0-place": "Main entrance",
         }
     )
