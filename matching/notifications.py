@@ -257,8 +257,13 @@ def notify_insurance_expiring(*, today: datetime.date | None = None) -> int:
             certificate.occupation,
             owners=False,
             kind="occupation_insurance_expiring",
-            context={"certificate": certificate.pk},
-            key=f"occupation-insurance-expiring:{certificate.pk}",
+            context={
+                "certificate": certificate.pk,
+                "expires_on": certificate.expires_on.isoformat(),
+            },
+            # The date is part of the event: a certificate whose date is corrected is reminded
+            # again when the new date comes near.
+            key=f"occupation-insurance-expiring:{certificate.pk}:{certificate.expires_on}",
         )
     return written
 
@@ -339,11 +344,12 @@ def _load_planning_due(context: dict) -> dict | None:
 
 
 def _load_insurance_expiring(context: dict) -> dict | None:
-    """None once the certificate is renewed or gone, or the occupation ended."""
+    """None once the certificate is renewed, gone or its date changed, or the occupation ended."""
     certificate = (
         InsuranceCertificate.objects.filter(
             pk=context["certificate"], occupation__state__in=ACTIVE_OCCUPATION_STATES
         )
+        .filter(**({"expires_on": context["expires_on"]} if "expires_on" in context else {}))
         .exclude(Exists(_later_certificate()))
         .first()
     )

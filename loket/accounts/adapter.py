@@ -67,7 +67,7 @@ class AccountAdapter(DefaultAccountAdapter):
         parts = {"subject": message.subject, "text": message.body, "html": html}
         key = f"account:{template_prefix}:{uuid4()}"
         if user is not None:
-            notify(recipient=user, kind="account", context=parts, key=key)
+            notify(recipient=user, kind="account", context=parts, key=key, email=email)
         else:
             notify_address(email=email, language=language, kind="account", context=parts, key=key)
 

@@ -1,5 +1,6 @@
 """The digest: one e-mail that gathers a reader's held messages (daily or weekly)."""
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds
@@ -10,8 +11,15 @@ from .models import Notification
 def _load(context: dict) -> dict | None:
     from .services import render
 
-    rows = Notification.objects.filter(pk__in=context["items"]).select_related("recipient")
-    items = [r for r in (render(row, embedded=True) for row in rows.order_by("pk")) if r]
+    rows = list(
+        Notification.objects.filter(pk__in=context["items"])
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    for row in rows:
+        # In the digest's language, even if the reader changed theirs since the row was written.
+        row.language = translation.get_language()
+    items = [r for r in (render(row, embedded=True) for row in rows) if r]
     if not items:
         return None
     return {"items": items, "frequency": Frequency(context["frequency"]).label}

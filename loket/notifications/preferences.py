@@ -3,10 +3,11 @@ message; and the signed link that turns a kind off without signing in."""
 
 from django.core import signing
 from django.db import transaction
+from django.utils import timezone
 
 from . import kinds
-from .enums import Frequency
-from .models import NotificationPreference
+from .enums import Frequency, Status
+from .models import Notification, NotificationPreference
 
 UNSUBSCRIBE_SALT = "loket.notifications.unsubscribe"
 
@@ -40,7 +41,25 @@ def set_frequency(user, code: str, frequency: str) -> bool:
     NotificationPreference.objects.update_or_create(
         user=user, kind=code, defaults={"frequency": frequency}
     )
+    _follow_choice(user, code, frequency)
     return True
+
+
+def _follow_choice(user, code: str, frequency: str) -> None:
+    """Messages of that kind already held for a digest follow the new choice: sent at once,
+    dropped, or moved to the other digest."""
+    from .services import queue
+
+    held = Notification.objects.filter(recipient=user, kind=code, status=Status.HELD)
+    if frequency == Frequency.OFF:
+        held.update(status=Status.CANCELLED, last_error="Turned off by the reader.")
+    elif frequency == Frequency.IMMEDIATE:
+        pks = list(held.values_list("pk", flat=True))
+        held.update(status=Status.QUEUED, frequency=frequency, queued_at=timezone.now())
+        for pk in pks:
+            transaction.on_commit(lambda pk=pk: queue(pk), robust=True)
+    else:
+        held.update(frequency=frequency)
 
 
 def unsubscribe_token(user, code: str) -> str:

@@ -51,14 +51,17 @@ class Rendered:
     unsubscribe_url: str = ""
 
 
-def notify(*, recipient: User, kind: str, context: dict, key: str) -> Notification | None:
+def notify(
+    *, recipient: User, kind: str, context: dict, key: str, email: str = ""
+) -> Notification | None:
     """Put a message in the outbox, in the recipient's language, and send it after the commit.
 
     Call it inside the transaction of the event: the row exists if and only if the event does.
     `key` names the event for this recipient; a second call with the same key adds nothing.
     Queuing never fails the caller: with Redis down the row waits for the sweeper.
     The recipient's preference decides: at once (queued), held for a digest, or nothing at all
-    (None) when they turned the kind off. Service messages always go at once.
+    (None) when they turned the kind off. Service messages always go at once. `email` fixes
+    the address now (an account message must reach the address it was asked for).
     """
     frequency = frequency_for(recipient, kind)  # an unknown kind fails here, not in the worker
     if frequency == Frequency.OFF:
@@ -68,6 +71,7 @@ def notify(*, recipient: User, kind: str, context: dict, key: str) -> Notificati
         key=key,
         defaults={
             "recipient": recipient,
+            "email": email,
             "kind": kind,
             "language": recipient.preferred_language or settings.LANGUAGE_CODE,
             "context": context,
@@ -213,8 +217,7 @@ def send(pk: int) -> str:
         return Status.FAILED
     # The window between the server accepting the message and this update is the only place
     # where a worker's death makes a duplicate (the sweeper sends the row again).
-    wipe = {"context": {}} if kinds.get(notification.kind).private else {}
-    _finish(pk, Status.SENT, sent_at=timezone.now(), **wipe)
+    _finish(pk, Status.SENT, sent_at=timezone.now())
     return Status.SENT
 
 
@@ -233,6 +236,12 @@ def _deliver(message: EmailMultiAlternatives) -> None:
 
 
 def _finish(pk: int, status: str, *, error: str = "", **fields) -> None:
+    """Leave "sending". A message holding a secret keeps it only while it may still go out:
+    sent, failed or cancelled, its context is wiped (a resend then finds nothing to send)."""
+    if status != Status.QUEUED:
+        kind = Notification.objects.filter(pk=pk).values_list("kind", flat=True).first()
+        if kind in kinds.KINDS and kinds.get(kind).private:
+            fields["context"] = {}
     Notification.objects.filter(pk=pk, status=Status.SENDING).update(
         status=status, last_error=error, claimed_at=None, **fields
     )
@@ -295,7 +304,7 @@ def send_digests(frequency: str, *, now=None) -> int:
     with transaction.atomic():
         held = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Status.HELD, frequency=frequency)
+            .filter(status=Status.HELD, frequency=frequency, recipient__is_active=True)
             .select_related("recipient")
             .order_by("recipient_id", "pk")
         )
@@ -317,6 +326,5 @@ def send_digests(frequency: str, *, now=None) -> int:
             )
             if created:
                 written.append(digest.pk)
-    for pk in written:
-        queue(pk)
+                transaction.on_commit(lambda pk=digest.pk: queue(pk), robust=True)
     return len(written)

@@ -80,3 +80,33 @@ def test_resend_and_cancel_actions(rows, caseworker_client, django_capture_on_co
         queued.pk: "cancelled",
     }
     assert len(mail.outbox) == 1
+
+
+def test_the_list_cannot_be_filtered_on_a_messages_context(rows, caseworker_client):
+    rows(1)
+
+    response = caseworker_client.get(URL + "?context__audience__icontains=own")
+
+    # A refused lookup is a suspicious request: Django answers 400 and lists nothing.
+    assert response.status_code == 400
+    assert "result_list" not in response.content.decode()
+    allowed = caseworker_client.get(URL + "?status__exact=queued")
+    assert len(allowed.context["cl"].result_list) == 1
+
+
+def test_an_account_message_that_fails_loses_its_secret(settings):
+    from loket.notifications.services import notify_address, send
+
+    row = notify_address(
+        email="someone@example.org",
+        language="fr",
+        kind="account",
+        context={"subject": "[Loket] Reset", "text": "https://x/reset/key/abc", "html": ""},
+        key="account:test",
+    )
+    settings.EMAIL_BACKEND = "tests.notifications.backends.RefusingBackend"
+
+    assert send(row.pk) == "failed"
+
+    row.refresh_from_db()
+    assert (row.status, row.context) == ("failed", {})

@@ -225,3 +225,49 @@ def test_preferences_page_saves_choices_and_rejects_unknown_values(
     page = caseworker_client.get(url).content.decode()
     assert re.search(r'<input[^>]*name="match_answer" value="weekly"[^>]*checked', page)
     assert "Vos préférences d’e-mail sont enregistrées." in page
+
+
+def test_held_messages_follow_a_new_choice(desk, transition, django_capture_on_commit_callbacks):
+    set_frequency(desk, "match_answer", "weekly")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = answer(desk, transition, "k1")
+        second = answer(desk, transition, "k2")
+
+    set_frequency(desk, "match_answer", "daily")
+    assert set(Notification.objects.values_list("status", "frequency")) == {("held", "daily")}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_frequency(desk, "match_answer", "immediate")
+    assert [m.to for m in mail.outbox] == [[desk.email], [desk.email]]
+    assert set(Notification.objects.values_list("pk", "status")) == {
+        (first.pk, "sent"),
+        (second.pk, "sent"),
+    }
+
+    set_frequency(desk, "match_answer", "weekly")
+    with django_capture_on_commit_callbacks(execute=True):
+        third = answer(desk, transition, "k3")
+    set_frequency(desk, "match_answer", "off")
+    third.refresh_from_db()
+    assert third.status == "cancelled"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests("weekly") == 0
+    assert len(mail.outbox) == 2
+
+
+def test_digest_items_speak_the_digests_language(
+    desk, transition, django_capture_on_commit_callbacks
+):
+    set_frequency(desk, "match_answer", "daily")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(desk, transition, "k1")  # written while the reader reads French
+    desk.preferred_language = "nl"
+    desk.save()
+    Notification.objects.update(language="fr")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests("daily")
+
+    body = mail.outbox[0].body
+    assert "== Loket: een project voor je site" in body
+    assert "/fr/" not in body

@@ -295,7 +295,8 @@ def test_insurance_certificate_expiring_tells_the_holder_and_the_desk_once(
         "key", flat=True
     )
     assert sorted(keys) == sorted(
-        f"occupation-insurance-expiring:{fire.pk}:{user.pk}" for user in (holder, desk)
+        f"occupation-insurance-expiring:{fire.pk}:{fire.expires_on}:{user.pk}"
+        for user in (holder, desk)
     )
 
 

@@ -673,3 +673,20 @@ def test_every_member_reads_the_message_in_their_own_language(people):
         (people.owner.email, case.subject["nl"]),
         (colleague.email, case.subject["fr"]),
     ]
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_titles_with_quotes_and_ampersands_stay_as_written(people, lang):
+    _case, row = written(people, "match_proposed", lang)
+    from properties.models import Site
+
+    Site.objects.update(title_nl="L'Atelier & Co", title_fr="L'Atelier & Co")
+
+    message, html = sent_message(row)
+
+    assert "L'Atelier & Co" in message.subject
+    assert "&#x27;" not in message.subject and "&amp;" not in message.subject
+    assert "L'Atelier & Co" in message.body
+    assert (
+        f"<title>{message.subject.replace('&', '&amp;').replace(chr(39), '&#x27;')}</title>" in html
+    )
