@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from loket.accounts.models import User
 from loket.notifications import kinds
 from loket.notifications.services import notify, notify_all
+from loket.organisations.selectors import members_of
 
 from .domain import planning_warning
 from .enums import (
@@ -48,21 +49,13 @@ KIND_OF = {
 }
 
 
-def _members(organisation_id: int) -> list[User]:
-    return list(
-        User.objects.filter(memberships__organisation_id=organisation_id, is_active=True)
-        .order_by("pk")
-        .distinct()
-    )
-
-
 def recipients_for(transition: MatchTransition) -> list[tuple[User, str]]:
     """(user, audience) pairs; the audience is "owner", "holder" or "desk". Whoever made the
     change is not told of it."""
     match = transition.match
     to = transition.to_state
-    owners = [(u, "owner") for u in _members(match.site.owner_id)]
-    holders = [(u, "holder") for u in _members(match.application.organisation_id)]
+    owners = [(u, "owner") for u in members_of(match.site.owner_id)]
+    holders = [(u, "holder") for u in members_of(match.application.organisation_id)]
     desk = [(match.caseworker, "desk")] if match.caseworker else []
     if to == M.PROPOSED_OWNER:
         chosen = owners
@@ -113,8 +106,8 @@ def notify_visit_reminders(*, now=None) -> int:
     written = 0
     for slot in slots:
         match = slot.match
-        people = _members(match.site.owner_id)
-        people += _members(match.application.organisation_id)
+        people = members_of(match.site.owner_id)
+        people += members_of(match.application.organisation_id)
         if match.caseworker:
             people.append(match.caseworker)
         written += notify_all(
@@ -166,8 +159,8 @@ def _load(context: dict) -> dict | None:
 def _occupation_people(occupation: Occupation, *, owners: bool) -> list[tuple[User, str]]:
     """(user, audience) pairs: the owner's members if `owners`, the holder's members and the
     match's caseworker; each person once, under the first audience that names them."""
-    people = [(u, "owner") for u in _members(occupation.site.owner_id)] if owners else []
-    people += [(u, "holder") for u in _members(occupation.application.organisation_id)]
+    people = [(u, "owner") for u in members_of(occupation.site.owner_id)] if owners else []
+    people += [(u, "holder") for u in members_of(occupation.application.organisation_id)]
     caseworker = occupation.match.caseworker
     if caseworker is not None and caseworker.is_active:
         people.append((caseworker, "desk"))

@@ -8,21 +8,12 @@ from loket.accounts.enums import Role
 from loket.accounts.models import User
 from loket.notifications import kinds
 from loket.notifications.services import notify, notify_all
+from loket.organisations.selectors import members_of
 
 from .enums import ApplicationState, ClosedReason
 from .models import Application, ApplicationTransition, SavedSearchMatch
 
 A = ApplicationState
-
-
-def _holders(application) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=application.organisation_id, is_active=True
-        )
-        .order_by("pk")
-        .distinct()
-    )
 
 
 def _desk(application) -> list[User]:
@@ -37,12 +28,12 @@ def notify_transition(transition: ApplicationTransition) -> int:
     application = transition.application
     sent = []
     if transition.to_state == A.SUBMITTED:
-        sent += [(u, "application_received") for u in _holders(application)]
+        sent += [(u, "application_received") for u in members_of(application.organisation_id)]
         sent += [(u, "application_new") for u in _desk(application)]
     elif transition.to_state == A.INCOMPLETE:
-        sent += [(u, "application_incomplete") for u in _holders(application)]
+        sent += [(u, "application_incomplete") for u in members_of(application.organisation_id)]
     elif transition.to_state == A.CLOSED and application.closed_reason == ClosedReason.EXPIRED:
-        sent += [(u, "application_expired") for u in _holders(application)]
+        sent += [(u, "application_expired") for u in members_of(application.organisation_id)]
     return notify_all(
         sent,
         context={"transition": transition.pk},
@@ -73,7 +64,7 @@ def _load(context: dict) -> dict | None:
 def notify_renewal(application: Application) -> int:
     """The reminder at 11 months: still looking? One per confirmation (the key holds its
     date), so running the daily task twice sends nothing twice."""
-    holders = _holders(application)
+    holders = members_of(application.organisation_id)
     for user in holders:
         notify(
             recipient=user,

@@ -14,6 +14,7 @@ from loket.accounts.enums import Role
 from loket.accounts.models import User
 from loket.notifications import kinds
 from loket.notifications.services import notify_all
+from loket.organisations.selectors import members_of
 
 from .enums import OFFERED_STATES, SiteState
 from .models import Site, SiteTransition
@@ -23,25 +24,17 @@ S = SiteState
 AVAILABILITY_WARNING_DAYS = 30
 
 
-def _owners(site: Site) -> list[User]:
-    return list(
-        User.objects.filter(memberships__organisation_id=site.owner_id, is_active=True)
-        .order_by("pk")
-        .distinct()
-    )
-
-
 def notify_transition(transition: SiteTransition) -> int:
     """Write the outbox rows for one change of a site, inside its transaction: submitted (the
     owner's receipt, and the desk's review queue) and published (the owner)."""
     site = transition.site
     sent = []
     if transition.to_state == S.SUBMITTED:
-        sent += [(u, "site_submitted") for u in _owners(site)]
+        sent += [(u, "site_submitted") for u in members_of(site.owner_id)]
         caseworkers = User.objects.filter(role=Role.CASEWORKER, is_active=True).order_by("pk")
         sent += [(u, "site_to_review") for u in caseworkers]
     elif transition.to_state == S.PUBLISHED and transition.from_state != S.PUBLISHED:
-        sent += [(u, "site_published") for u in _owners(site)]
+        sent += [(u, "site_published") for u in members_of(site.owner_id)]
     sent = [
         (user, kind)
         for user, kind in sent
@@ -93,7 +86,7 @@ def notify_availability_ending(*, today: datetime.date | None = None) -> int:
     )
     written = 0
     for site in sites:
-        owners = _owners(site)
+        owners = members_of(site.owner_id)
         for ends_on in sorted(_ending_dates(site, today, horizon)):
             with transaction.atomic():
                 written += notify_all(

@@ -28,7 +28,9 @@ def preferences_of(user) -> dict[str, str]:
     """{kind code: frequency} for every kind the user's role receives (one query)."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "frequency"))
     return {
-        kind.code: Frequency.IMMEDIATE if kind.service else chosen.get(kind.code, "immediate")
+        kind.code: Frequency.IMMEDIATE
+        if kind.service
+        else chosen.get(kind.code, Frequency.IMMEDIATE)
         for kind in kinds.for_role(user.role)
     }
 

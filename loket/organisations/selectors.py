@@ -18,6 +18,15 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     )
 
 
+def members_of(organisation_id: int) -> list[User]:
+    """The organisation's active members, in a stable order: who hears of its files."""
+    return list(
+        User.objects.filter(memberships__organisation_id=organisation_id, is_active=True)
+        .order_by("pk")
+        .distinct()
+    )
+
+
 def is_admin_of(user: User, organisation: Organisation) -> bool:
     return Membership.objects.filter(
         user=user, organisation=organisation, role=MemberRole.ADMIN
