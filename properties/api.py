@@ -3,7 +3,6 @@
 Anyone may reuse them (CC BY 4.0), from any origin. Only public fields leave: see
 `properties.serializers.site_open_data`. Sites come in a stable order, by reference."""
 
-import csv
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -11,6 +10,8 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
+
+from loket import csvsafe
 
 from .filters import SiteFilter
 from .selectors import public_sites
@@ -74,7 +75,7 @@ def sites_csv_view(request):
         return _invalid(site_filter)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="loket-sites.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(CSV_COLUMNS)
     for site in site_filter.qs:
         writer.writerow(csv_row(site_open_data(site, request=request)))

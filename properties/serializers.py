@@ -2,6 +2,8 @@
 open data show about a site goes through here, so no owner, person, internal reference or
 hidden coordinate can slip into one of them by accident."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -138,11 +140,14 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_value(value) -> str:
+def _csv_value(value):
+    """Text for the CSV; numbers stay numbers, so the writer can tell them from text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return value
     if isinstance(value, list):
         return "|".join(value)
     if hasattr(value, "isoformat"):
@@ -150,5 +155,5 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-def csv_row(record: dict) -> list[str]:
+def csv_row(record: dict) -> list:
     return [_csv_value(record[column]) for column in CSV_COLUMNS]

