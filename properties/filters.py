@@ -4,6 +4,8 @@ shared as a URL gives the same sites on the list, the map, the GeoJSON and the C
 Choices travel as stable codes (`commune=21004&kind=land&activity=cultural`), never as labels
 or primary keys of the reference lists, so shared URLs survive a relabelling."""
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -13,6 +15,43 @@ from loket.communes.models import Commune
 from loket.reference.models import ActivityType, EconomicModel, SiteKind
 
 from .models import Site
+
+
+class BoundedDecimalField(forms.DecimalField):
+    """A number the database can compare: bounded, with no more decimals than the column.
+
+    Without bounds, `1e-99999999` overflows PostgreSQL's numeric and `1e99999999` the saved
+    search's columns: a 500 instead of a message. Zeros after the last decimal do not count,
+    so "100.00" is a surface of 100, not an error."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None or not value.is_finite():
+            return value
+        if value.is_zero():
+            return Decimal(0)
+        sign, digits, exponent = value.as_tuple()
+        coefficient = "".join(map(str, digits))
+        zeros = min(len(coefficient) - len(coefficient.rstrip("0")), max(-exponent, 0))
+        if zeros and len(coefficient) > zeros:
+            value = Decimal((sign, digits[:-zeros], exponent + zeros))
+        return value
+
+
+class BoundedNumberFilter(django_filters.NumberFilter):
+    """A number filter with its own limits (`min_value`, `max_value`, `decimal_places`), in
+    place of django-filter's ceiling of 1e50, which no column holds."""
+
+    field_class = BoundedDecimalField
+
+    def get_max_validator(self):
+        return None
+
+
+# The largest values the saved searches' columns hold (`projects.models.SavedSearch`), rounded
+# down to a number that reads well in the error message.
+MAX_SURFACE_M2 = 10_000_000
+MAX_MONTHLY_COST = 1_000_000_000
 
 
 class SiteFilterForm(forms.Form):
@@ -37,17 +76,21 @@ class SiteFilter(django_filters.FilterSet):
         # A site has one commune: no duplicate rows to remove, so no DISTINCT.
         distinct=False,
     )
-    surface_min = django_filters.NumberFilter(
+    surface_min = BoundedNumberFilter(
         label=_("Surface from (m²)"),
         field_name="total_surface_m2",
         lookup_expr="gte",
         min_value=0,
+        max_value=MAX_SURFACE_M2,
+        decimal_places=1,
     )
-    surface_max = django_filters.NumberFilter(
+    surface_max = BoundedNumberFilter(
         label=_("Surface up to (m²)"),
         field_name="total_surface_m2",
         lookup_expr="lte",
         min_value=0,
+        max_value=MAX_SURFACE_M2,
+        decimal_places=1,
     )
     kind = django_filters.ModelChoiceFilter(
         label=_("Kind of site"),
@@ -78,12 +121,14 @@ class SiteFilter(django_filters.FilterSet):
         to_field_name="code",
         empty_label=_("Any model"),
     )
-    max_cost = django_filters.NumberFilter(
+    max_cost = BoundedNumberFilter(
         label=_("Maximum monthly cost (€)"),
         field_name="estimated_monthly_cost",
         # `lte` leaves out sites whose cost is unknown (NULL), as a budget cannot be checked.
         lookup_expr="lte",
         min_value=0,
+        max_value=MAX_MONTHLY_COST,
+        decimal_places=2,
     )
     open_to_public = django_filters.BooleanFilter(
         label=_("Can be open to the public"),

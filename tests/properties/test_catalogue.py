@@ -217,6 +217,59 @@ def test_invalid_filter_message_is_translated(client):
     assert response.context["form"].errors == {"surface_min": ["Saisissez un nombre."]}
 
 
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        (
+            "surface_min=1e-99999999",
+            {"surface_min": ["Ensure that there are no more than 1 decimal place."]},
+        ),
+        (
+            "surface_max=1e99999999",
+            {"surface_max": ["Ensure this value is less than or equal to 10000000."]},
+        ),
+        ("surface_min=-5", {"surface_min": ["Ensure this value is greater than or equal to 0."]}),
+        (
+            "max_cost=1e-99999999",
+            {"max_cost": ["Ensure that there are no more than 2 decimal places."]},
+        ),
+        (
+            "max_cost=99999999999999999999",
+            {"max_cost": ["Ensure this value is less than or equal to 1000000000."]},
+        ),
+        ("max_cost=NaN", {"max_cost": ["Enter a number."]}),
+    ],
+)
+def test_numbers_out_of_range_are_refused_next_to_the_field(client, query, errors):
+    SiteFactory()
+    response = client.get(f"{catalogue_url('en')}?{query}")
+
+    assert (response.status_code, response.context["page"]) == (200, None)
+    assert response.context["form"].errors == errors
+
+
+def test_zeros_after_the_last_decimal_do_not_count(client):
+    SiteFactory(reference="S-2026-00001", units=[200])
+
+    response = client.get(
+        f"{catalogue_url('en')}?surface_min=199.9000&max_cost=300.000&surface_max=0e-9"
+    )
+
+    assert response.context["form"].errors == {
+        "surface_max": ["The maximum surface must not be below the minimum surface."]
+    }
+    response = client.get(f"{catalogue_url('en')}?surface_min=199.9000&max_cost=300.000")
+    assert [site.reference for site in response.context["page"].object_list] == ["S-2026-00001"]
+
+
+def test_out_of_range_message_is_translated(client):
+    response = client.get(f"{catalogue_url('fr')}?surface_min=1e-99999999")
+
+    assert response.context["form"].errors == {
+        "surface_min": ["Assurez-vous qu'il n'y a pas plus de 1 chiffre après la virgule."]
+    }
+
+
 def test_dates_in_the_wrong_order_are_refused(client):
     response = client.get(
         f"{catalogue_url('en')}?available_from=2028-01-01&available_until=2027-01-01"

@@ -262,6 +262,52 @@ def test_invalid_filters_are_a_400_with_the_errors(client, url):
     }
 
 
+@pytest.mark.parametrize("url", [GEOJSON_URL, CSV_URL])
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        (
+            "surface_min=1e-99999999",
+            {
+                "surface_min": [
+                    {
+                        "message": "Ensure that there are no more than 1 decimal place.",
+                        "code": "max_decimal_places",
+                    }
+                ]
+            },
+        ),
+        (
+            "surface_max=1e99999999",
+            {
+                "surface_max": [
+                    {
+                        "message": "Ensure this value is less than or equal to 10000000.",
+                        "code": "max_value",
+                    }
+                ]
+            },
+        ),
+        (
+            "max_cost=1e-99999999",
+            {
+                "max_cost": [
+                    {
+                        "message": "Ensure that there are no more than 2 decimal places.",
+                        "code": "max_decimal_places",
+                    }
+                ]
+            },
+        ),
+    ],
+)
+def test_numbers_out_of_range_are_a_400_with_the_errors(client, printing_house, url, query, errors):
+    response = client.get(f"{url}?{query}", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert json.loads(response.content) == {"errors": errors}
+
+
 # --- Queries ------------------------------------------------------------------------------------
 
 # The activity filter looks up its code, then one query for the sites and one each for their
