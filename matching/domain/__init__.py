@@ -1,4 +1,11 @@
-from .errors import MatchConflict, MatchError, OccupationConflict, OccupationError, UnitsTaken
+from .errors import (
+    MatchConflict,
+    MatchError,
+    OccupationConflict,
+    OccupationError,
+    UnitsTaken,
+    VisitSlotTaken,
+)
 from .matches import (
     allowed_targets,
     match_answer,
@@ -39,6 +46,7 @@ __all__ = [
     "OccupationConflict",
     "OccupationError",
     "UnitsTaken",
+    "VisitSlotTaken",
     "allowed_targets",
     "match_answer",
     "match_create",

@@ -12,9 +12,22 @@ class MatchError(Exception):
 class MatchConflict(MatchError):
     """Someone else acted on the match first (two caseworkers, or a double submit)."""
 
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _("Someone else was faster: this match changed a moment ago. Reload to see it.")
+        )
+
+
+class VisitSlotTaken(MatchConflict):
+    """Another confirmation of a visit time for the same match won: the visit is planned."""
+
     def __init__(self):
         super().__init__(
-            _("Someone else was faster: this match changed a moment ago. Reload to see it.")
+            _(
+                "Someone else was faster: a visit time for this match was confirmed a moment "
+                "ago. Reload to see which one."
+            ),
         )
 
 

@@ -15,7 +15,7 @@ from properties.models import Site, Unit
 
 from ..enums import FINAL_STATES, MatchState, Side, VisitState
 from ..models import Match, MatchTransition, VisitSlot
-from .errors import MatchConflict, MatchError
+from .errors import MatchConflict, MatchError, VisitSlotTaken
 
 M = MatchState
 DESK, OWNER, HOLDER = Side.DESK, Side.OWNER, Side.HOLDER
@@ -239,7 +239,7 @@ def visit_slot_propose(
     if not sides & {DESK, OWNER}:
         raise MatchError(_("Only the desk or the owner offers visit times."))
     # Locked, so a withdrawal at the same moment waits and the state read here holds.
-    match = Match.objects.select_for_update().select_related("site", "application").get(pk=match.pk)
+    match = _locked_match(match.pk)
     if match.state not in (M.OWNER_ACCEPTED, M.PROPOSED_HOLDER, M.HOLDER_ACCEPTED):
         raise MatchError(_("Visits are planned once the owner has accepted."))
     if ends_at <= starts_at:
@@ -251,18 +251,37 @@ def visit_slot_propose(
     )
 
 
+def _locked_match(pk: int) -> Match:
+    """The match, row-locked until the transaction ends. Only the match's own row: its site and
+    application are shared with other matches, and locking them would make those wait too."""
+    return (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("site", "application")
+        .get(pk=pk)
+    )
+
+
 @transaction.atomic
 def visit_slot_confirm(*, slot: VisitSlot, actor: User) -> VisitSlot:
     """The holder (or the desk for them) picks one slot: the visit is planned and the other
-    slots are cancelled. A second click, or a second person, changes nothing."""
-    match = slot.match
+    slots are cancelled. A second click, or a second person, changes nothing but gets
+    VisitSlotTaken.
+
+    The match row is locked before any slot, as every action on a match's slots does: two
+    confirmations of different slots would otherwise each hold their own slot and wait for the
+    other's, and PostgreSQL would end one with a deadlock error. Behind the lock the second
+    confirmation finds the match already planned and says someone else was faster.
+    """
+    match = _locked_match(slot.match_id)
     if not actor_sides(actor, match) & {DESK, HOLDER}:
         raise MatchError(_("The project holder confirms the visit."))
-    changed = VisitSlot.objects.filter(pk=slot.pk, state=VisitState.PROPOSED).update(
+    if match.state == M.VISIT_PLANNED:
+        raise VisitSlotTaken()
+    changed = VisitSlot.objects.filter(pk=slot.pk, match=match, state=VisitState.PROPOSED).update(
         state=VisitState.CONFIRMED, confirmed_by=actor, confirmed_at=timezone.now()
     )
     if changed != 1:
-        raise MatchConflict()
+        raise VisitSlotTaken()
     match_transition(
         match=match,
         to_state=M.VISIT_PLANNED,

@@ -8,7 +8,13 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from loket.reference.models import ContractType, PlanningRegime
-from matching.domain import MatchConflict, UnitsTaken, match_create, match_sign
+from matching.domain import (
+    MatchConflict,
+    UnitsTaken,
+    match_create,
+    match_sign,
+    visit_slot_propose,
+)
 from matching.enums import MatchState, VisitState
 from matching.models import (
     InsuranceCertificate,
@@ -396,6 +402,38 @@ def test_visit_slot_in_the_past_is_refused_with_the_domains_reason(
     )
     assert formset.errors == [{"__all__": ["Choose a time in the future."]}]
     assert VisitSlot.objects.count() == 0
+
+
+def test_ticking_two_visit_times_plans_the_first_and_says_the_second_was_taken(
+    desk_client, pair, caseworker_user
+):
+    match = walk(new_match(pair, caseworker_user), M.HOLDER_ACCEPTED, desk=caseworker_user,
+                 owner=caseworker_user, holder=caseworker_user)  # fmt: skip
+    start = timezone.now() + datetime.timedelta(days=3)
+    for day in (0, 1):
+        visit_slot_propose(
+            match=match,
+            actor=caseworker_user,
+            starts_at=start + datetime.timedelta(days=day),
+            ends_at=start + datetime.timedelta(days=day, hours=1),
+        )
+    page = desk_client.get(f"{MATCHES}{match.pk}/change/")
+    data = change_form_data(page)
+    data["visit_slots-0-confirm"] = data["visit_slots-1-confirm"] = "on"
+
+    response = desk_client.post(f"{MATCHES}{match.pk}/change/", data, follow=True)
+
+    taken, saved = messages_of(response)
+    assert taken == (
+        "Someone else was faster: a visit time for this match was confirmed a moment ago. "
+        "Reload to see which one."
+    )
+    assert saved.endswith("was changed successfully.")
+    assert list(VisitSlot.objects.order_by("starts_at").values_list("state", flat=True)) == [
+        VisitState.CONFIRMED,
+        VisitState.CANCELLED,
+    ]
+    assert MatchTransition.objects.filter(match=match, to_state=M.VISIT_PLANNED).count() == 1
 
 
 def test_visit_slot_before_the_owner_accepted_is_refused(desk_client, pair, caseworker_user):

@@ -2,10 +2,9 @@
 exclusion constraint underneath."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from matching.domain import MatchConflict, UnitsTaken, match_create, match_sign, match_transition
@@ -15,6 +14,7 @@ from properties.models import Site
 
 from ..ci import require
 from ..factories import ApplicationFactory, OrganisationFactory, caseworker, member_of
+from ..races import race
 from .helpers import fitting_pair, walk
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
@@ -26,28 +26,6 @@ def needs_postgres():
         connection.vendor == "postgresql",
         "The race tests need PostgreSQL: its row locks and exclusion constraint are under test.",
     )
-
-
-def race(*callables):
-    """Run the callables at the same moment in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(callables))
-    outcomes = [None] * len(callables)
-
-    def run(index, func):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = func()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.fixture

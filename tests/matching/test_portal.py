@@ -610,7 +610,8 @@ def test_a_second_confirm_changes_nothing(owner, holder_client, holder_accepted)
     second = holder_client.post(path, follow=True)
 
     assert [str(m) for m in second.context["messages"]] == [
-        "Someone else was faster: this match changed a moment ago. Reload to see it."
+        "Someone else was faster: a visit time for this match was confirmed a moment ago. "
+        "Reload to see which one."
     ]
     assert (
         MatchTransition.objects.filter(match=holder_accepted, to_state=M.VISIT_PLANNED).count() == 1
