@@ -18,6 +18,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from loket.accounts.models import User
+from loket.organisations.selectors import current_organisation_ids
 from loket.reference.models import ActivityType
 from projects.enums import ApplicationState, DurationUnit, SpaceKind, Tenure
 from projects.models import Application
@@ -554,7 +555,7 @@ def candidate_applications(site: Site, *, today: datetime.date) -> QuerySet[Appl
 
 
 def _member_org_ids(user: User) -> list[int]:
-    return list(user.memberships.values_list("organisation_id", flat=True))
+    return sorted(current_organisation_ids(user))
 
 
 def matches_for_owner(user: User) -> QuerySet[Match]:

@@ -22,6 +22,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from loket.organisations.selectors import current_organisation_ids
 from projects.enums import DurationUnit
 from properties.enums import VISIBLE_STATES, Publication
 from properties.serializers import public_address, translated_text
@@ -100,7 +101,7 @@ class Proposal:
 
 
 def _org_ids(user) -> set[int]:
-    return set(user.memberships.values_list("organisation_id", flat=True))
+    return current_organisation_ids(user)
 
 
 def _proposal_or_404(request, pk: int) -> Proposal:

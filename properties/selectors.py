@@ -3,7 +3,9 @@ same number of queries for one site and for a thousand."""
 
 from django.db.models import Prefetch, QuerySet
 
+from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
+from loket.organisations.selectors import current_organisation_ids
 
 from .enums import VISIBLE_STATES, Publication
 from .models import Site, SitePhoto, Unit
@@ -31,12 +33,10 @@ def sites_of_organisation(organisation_id: int | None) -> QuerySet[Site]:
 
 
 def can_manage(user: User, site: Site) -> bool:
-    """The owner's members and caseworkers manage a site's content and files."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
+    """The owner's current members and the desk manage a site's content and files."""
+    if has_desk_powers(user):
         return True
-    return user.memberships.filter(organisation_id=site.owner_id).exists()
+    return site.owner_id in current_organisation_ids(user)
 
 
 def can_view(user: User, site: Site) -> bool:

@@ -10,6 +10,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
+    fields = ["user", "role", "is_active"]
 
 
 @admin.register(Organisation)

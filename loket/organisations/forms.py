@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import NO_ENTERPRISE_NUMBER
 from .models import Organisation
+from .selectors import organisations_of
 from .validators import normalise_enterprise_number, validate_enterprise_number
 
 
@@ -87,4 +88,4 @@ class SwitchOrganisationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = user.organisations.all()
+        self.fields["organisation"].queryset = organisations_of(user)

@@ -62,7 +62,18 @@ class Organisation(models.Model):
         return ", ".join(part for part in (street, town) if part)
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        """Memberships that give access now: not deactivated, and of an account still active.
+        Every permission check goes through this, so a removed or deactivated member loses
+        access on their next request."""
+        return self.filter(is_active=True, user__is_active=True)
+
+
 class Membership(models.Model):
+    """A person's seat in an organisation. Deleting the row removes the member; switching
+    `is_active` off suspends them and keeps the record of who was a member."""
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -78,7 +89,14 @@ class Membership(models.Model):
     role = models.CharField(
         _("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Switch off to take away this person's access to the organisation."),
+    )
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

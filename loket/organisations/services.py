@@ -18,7 +18,7 @@ def organisation_create(*, actor: User, organisation: Organisation) -> Organisat
 
 def organisation_switch(*, user: User, organisation: Organisation) -> None:
     """Act for another of the user's organisations from now on."""
-    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+    if not Membership.objects.current().filter(user=user, organisation=organisation).exists():
         raise PermissionError("Not a member of this organisation.")
     user.active_organisation = organisation
     user.save(update_fields=["active_organisation"])

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff powers need a second factor, and access follows current memberships only.
+    "loket.accounts.middleware.DeskSessionMiddleware",
     "loket.accounts.middleware.StaffMFAMiddleware",
 ]
 
@@ -78,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "loket.context_processors.portal",
+                "loket.context_processors.second_factor",
             ],
         },
     },

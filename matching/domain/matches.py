@@ -5,7 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
+from loket.organisations.selectors import current_organisation_ids
 from loket.reference.models import DeclineReason
 from projects.domain import application_transition
 from projects.enums import ApplicationState
@@ -48,9 +50,9 @@ NEEDS_REASON = {M.OWNER_DECLINED, M.HOLDER_DECLINED, M.WITHDRAWN}
 
 def actor_sides(actor: User, match: Match) -> set[str]:
     """The sides `actor` may speak for on this match."""
-    if actor.is_staff:
+    if has_desk_powers(actor):
         return {DESK}
-    orgs = set(actor.memberships.values_list("organisation_id", flat=True))
+    orgs = current_organisation_ids(actor)
     sides = set()
     if match.site.owner_id in orgs:
         sides.add(OWNER)
@@ -149,7 +151,7 @@ def match_create(
     """
     from .suggestions import score_pair
 
-    if not actor.is_staff:
+    if not has_desk_powers(actor):
         raise MatchError(_("Only the desk makes matches."))
     if site.state not in OFFERED_STATES:
         raise MatchError(_("This site is not on offer."))

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
 from projects.domain import application_transition
 from projects.enums import ApplicationState, ClosedReason
@@ -179,7 +180,7 @@ def occupation_transition(
         occupation=occupation, actor=actor, from_state=from_state, to_state=to_state, reason=reason
     )
     application = occupation.application
-    desk = actor if actor is not None and actor.is_staff else occupation.match.caseworker
+    desk = actor if has_desk_powers(actor) else occupation.match.caseworker
     if to_state == OS.RUNNING and application.state == ApplicationState.MATCHED:
         application_transition(
             application=application, to_state=ApplicationState.OCCUPYING, actor=desk

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
 from loket.organisations.models import Organisation
 
@@ -40,7 +41,7 @@ for _state in A:
 def actor_side(actor: User | None) -> str:
     if actor is None:
         return SYSTEM
-    return DESK if actor.is_staff else HOLDER
+    return DESK if has_desk_powers(actor) else HOLDER
 
 
 @transaction.atomic

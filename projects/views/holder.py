@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from loket.accounts.access import has_desk_powers
 from loket.display import field_display, review_sections
+from loket.organisations.selectors import acting_organisation_id
 
 from ..domain.applications import (
     VALIDITY,
@@ -86,8 +88,8 @@ def _application_or_404(request, pk: int) -> Application:
     """The application, if the user may see it here: their active organisation's, or any for
     the desk. Everyone else gets a 404, so they cannot even learn that it exists."""
     applications = Application.objects.select_related("organisation")
-    if not request.user.is_staff:
-        applications = applications.filter(organisation_id=request.user.active_organisation_id)
+    if not has_desk_powers(request.user):
+        applications = applications.filter(organisation_id=acting_organisation_id(request.user))
     return get_object_or_404(applications, pk=pk)
 
 
@@ -165,7 +167,7 @@ def _no_organisation(request):
 @login_required
 def dashboard_view(request):
     organisation = request.user.active_organisation
-    if organisation is None and not request.user.is_staff:
+    if organisation is None and not has_desk_powers(request.user):
         return _no_organisation(request)
     applications = []
     if organisation is not None:

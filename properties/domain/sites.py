@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
 from loket.organisations.models import Organisation
 
@@ -59,7 +60,7 @@ for _state in S:
 
 
 def actor_side(actor: User | None, site: Site) -> str:
-    if actor is None or actor.is_staff:
+    if actor is None or has_desk_powers(actor):
         return DESK
     return OWNER
 

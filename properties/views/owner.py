@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from loket.accounts.access import has_desk_powers
 from loket.communes.models import Commune
 from loket.display import field_display, review_sections
+from loket.organisations.selectors import acting_organisation_id
 
 from ..domain import (
     SiteConflict,
@@ -107,8 +109,8 @@ def _site_or_404(request, pk: int) -> Site:
     """The site, if the user may manage it here: their active organisation's, or any for the
     desk. Everyone else gets a 404, so they cannot even learn that it exists."""
     sites = Site.objects.select_related("commune", "kind", "condition", "economic_model", "owner")
-    if not request.user.is_staff:
-        sites = sites.filter(owner_id=request.user.active_organisation_id)
+    if not has_desk_powers(request.user):
+        sites = sites.filter(owner_id=acting_organisation_id(request.user))
     return get_object_or_404(sites, pk=pk)
 
 
@@ -175,7 +177,7 @@ def _no_organisation(request):
 @login_required
 def dashboard_view(request):
     organisation = request.user.active_organisation
-    if organisation is None and not request.user.is_staff:
+    if organisation is None and not has_desk_powers(request.user):
         return _no_organisation(request)
     sites = sites_of_organisation(organisation.pk) if organisation else Site.objects.none()
     return render(
@@ -190,7 +192,7 @@ def create_view(request):
     """GET explains the steps; POST opens a new draft for the active organisation."""
     organisation = request.user.active_organisation
     if organisation is None:
-        if request.user.is_staff:
+        if has_desk_powers(request.user):
             messages.info(
                 request, _("Caseworkers register a site on an owner's behalf in the desk admin.")
             )

@@ -236,7 +236,7 @@ def test_match_list_in_constant_queries(
     application, _site = pair
     new_match(pair, caseworker_user)
     desk_client.get(MATCHES)  # warm caches
-    with django_assert_num_queries(8) as one:
+    with django_assert_num_queries(7) as one:
         response = desk_client.get(MATCHES)
     assert response.context["cl"].result_count == 1
     for _ in range(12):

@@ -182,7 +182,7 @@ def test_application_screen_in_constant_queries(desk_client, orgs, pair, django_
     application, _site = pair
     suggestions_refresh_for_application(application_id=application.pk)
     desk_client.get(for_application(application))  # warm caches
-    with django_assert_num_queries(11) as one:
+    with django_assert_num_queries(10) as one:
         response = desk_client.get(for_application(application))
     assert len(response.context["rows"]) == 1
     for number in range(8):
@@ -245,7 +245,7 @@ def test_site_screen_in_constant_queries(desk_client, pair, django_assert_num_qu
     _application, site = pair
     suggestions_refresh_for_site(site_id=site.pk)
     desk_client.get(for_site(site))  # warm caches
-    with django_assert_num_queries(19) as one:
+    with django_assert_num_queries(18) as one:
         response = desk_client.get(for_site(site))
     assert len(response.context["rows"]) == 1
     for number in range(902, 910):

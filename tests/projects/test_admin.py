@@ -139,7 +139,7 @@ def test_admin_search_by_reference_organisation_title_or_description(desk_client
 def test_admin_lists_applications_in_constant_queries(desk_client, django_assert_num_queries):
     make(S.SUBMITTED, communes=["21004"])
     desk_client.get(CHANGELIST)  # warm caches
-    with django_assert_num_queries(15) as one:
+    with django_assert_num_queries(14) as one:
         response = desk_client.get(CHANGELIST)
     assert response.context["cl"].result_count == 1
     for _ in range(29):

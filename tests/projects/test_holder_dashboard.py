@@ -11,7 +11,8 @@ from ..factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 5
+# Session, user, the membership check, organisation, applications, transitions.
+DASHBOARD_QUERIES = 6
 
 
 def dashboard_url() -> str:

@@ -9,8 +9,9 @@ from ..factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, active organisation, sites, and the three prefetches of the selector.
-DASHBOARD_QUERIES = 7
+# Session, user, the membership check, active organisation, sites, and the three prefetches
+# of the selector.
+DASHBOARD_QUERIES = 8
 
 
 def dashboard_url() -> str:
