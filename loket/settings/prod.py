@@ -36,5 +36,6 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},  # noqa: F405
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's hashed, compressed files; vendored packages are not rewritten (see module).
+    "staticfiles": {"BACKEND": "loket.storage.LoketStaticFilesStorage"},
 }
