@@ -1,5 +1,109 @@
+import ipaddress
+
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import get_language_from_path
+
+
+def _parse_address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+class ClientAddressMiddleware:
+    """Set `request.client_ip`: the visitor's own address, for rate limits and logs.
+
+    Behind the TLS proxy every request comes from the proxy, so counting by REMOTE_ADDR would
+    put every visitor in one bucket. Each proxy appends the address it saw to
+    X-Forwarded-For, but a client can write anything at the left of that header. So the header
+    is read only when the request comes from one of `settings.TRUSTED_PROXIES`, and from the
+    right: the first address that is not one of our proxies is the client. Without a trusted
+    peer, REMOTE_ADDR is the client, whatever the header says. REMOTE_ADDR itself is left as
+    received, so the peer stays visible.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        try:
+            self.proxies = [
+                ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES
+            ]
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES must list IP addresses or networks: {exc}"
+            ) from exc
+
+    def __call__(self, request):
+        request.client_ip = self.client_address(request)
+        return self.get_response(request)
+
+    def _trusted(self, address) -> bool:
+        return any(address in network for network in self.proxies)
+
+    def client_address(self, request) -> str:
+        peer_text = request.META.get("REMOTE_ADDR", "")
+        peer = _parse_address(peer_text)
+        if peer is None or not self._trusted(peer):
+            return peer_text
+        nearest = peer
+        hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        for hop in reversed(hops):
+            address = _parse_address(hop)
+            if address is None:
+                # Garbage was written by someone we do not trust; the last proxy we trust is
+                # the best we know.
+                break
+            if not self._trusted(address):
+                return str(address)
+            nearest = address
+        return str(nearest)
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off the browser features Loket never uses, so an injected script or frame
+    cannot use them either. The list is `settings.PERMISSIONS_POLICY`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class PrivatePagesCacheMiddleware:
+    """Keep personal pages out of every cache: `Cache-Control: no-store`.
+
+    A page is personal when the visitor has a session: every signed-in user has one, and so
+    does a visitor half-way through signing in (the second-factor step). An anonymous visitor
+    without a session reads the public pages, which stay cacheable. Server errors are never
+    stored either. A view that sets its own Cache-Control (the open-data exports, the site
+    photos) is left alone: it knows best.
+
+    no-store rather than `private, no-cache`: on a shared computer at the desk or in a library,
+    the back button after signing out must fetch the page again (and meet the sign-in page)
+    instead of showing the previous person's application from the browser's cache. Loket's
+    forms keep their drafts on the server, so nothing is lost by the refetch.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response.headers and (
+            response.status_code >= 500 or self._personal(request)
+        ):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def _personal(request) -> bool:
+        session = getattr(request, "session", None)
+        return session is not None and not session.is_empty()
 
 
 class LanguageCookieMiddleware:

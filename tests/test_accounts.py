@@ -121,7 +121,7 @@ def test_failed_logins_are_rate_limited(client):
         "/en/accounts/login/", {"login": "target@example.org", "password": PASSWORD}
     )
     assert response.status_code == 200
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many wrong passwords for this account" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

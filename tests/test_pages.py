@@ -3,6 +3,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.test import Client
 
 from loket.pages.models import AccessibilityFeedback
 from loket.pages.tasks import feedback_forward
@@ -107,3 +108,32 @@ def test_feedback_with_a_bad_email_is_refused(client):
     response = client.post("/en/accessibility/", {**FEEDBACK, "email": "not-an-address"})
     assert response.context["form"].errors == {"email": ["Enter a valid email address."]}
     assert AccessibilityFeedback.objects.count() == 0
+
+
+def test_feedback_is_refused_after_five_reports_in_an_hour(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post("/en/accessibility/", FEEDBACK).status_code for _ in range(6)]
+    assert answers == [302] * 5 + [429]
+    assert AccessibilityFeedback.objects.count() == 5
+    assert len(mail.outbox) == 5
+    refused = client.post("/en/accessibility/", FEEDBACK).content.decode()
+    summary = refused.split('<div class="error-summary"', 1)[1].split(">", 1)[1]
+    summary = summary.split("</div>", 1)[0]
+    assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", summary)).strip() == (
+        "Your report could not be sent Please correct the following: You have already sent "
+        "several reports in the last hour. Please try again later, or write to the desk "
+        "directly at the address above."
+    )
+    # The text is kept, so nothing typed is lost.
+    assert FEEDBACK["message"].replace("'", "&#x27;") in refused
+
+
+def test_feedback_limit_counts_each_address_apart(client, django_capture_on_commit_callbacks):
+    for _ in range(5):
+        client.post("/en/accessibility/", FEEDBACK, REMOTE_ADDR="198.51.100.66")
+    with django_capture_on_commit_callbacks(execute=True):
+        other = Client(REMOTE_ADDR="203.0.113.20").post("/en/accessibility/", FEEDBACK)
+    assert other["Location"] == "/en/accessibility/"
+    assert AccessibilityFeedback.objects.count() == 6

@@ -3,8 +3,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from loket import throttle
+
 from .forms import AccessibilityFeedbackForm
 from .services import feedback_submit
+
+# Enough for anyone who meets several barriers in one visit; a script that floods the desk's
+# mailbox is stopped after a handful.
+FEEDBACK_LIMIT = 5
+FEEDBACK_WINDOW = 60 * 60
 
 
 def home_view(request):
@@ -26,7 +33,18 @@ def privacy_view(request):
 def accessibility_view(request):
     form = AccessibilityFeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        feedback_submit(feedback=form.save(commit=False), language=get_language())
-        messages.success(request, _("Thank you. The desk has received your report."))
-        return redirect("pages:accessibility")
+        if throttle.consume(
+            request, action="accessibility-feedback", limit=FEEDBACK_LIMIT, window=FEEDBACK_WINDOW
+        ):
+            feedback_submit(feedback=form.save(commit=False), language=get_language())
+            messages.success(request, _("Thank you. The desk has received your report."))
+            return redirect("pages:accessibility")
+        form.add_error(
+            None,
+            _(
+                "You have already sent several reports in the last hour. Please try again "
+                "later, or write to the desk directly at the address above."
+            ),
+        )
+        return render(request, "pages/accessibility.html", {"form": form}, status=429)
     return render(request, "pages/accessibility.html", {"form": form})

@@ -48,6 +48,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every later layer counts and logs the visitor's own address.
+    "loket.middleware.ClientAddressMiddleware",
+    # Outside the rest, so that static files and server errors get these headers too.
+    "loket.middleware.PermissionsPolicyMiddleware",
+    "loket.middleware.PrivatePagesCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -220,6 +225,8 @@ LOGIN_REDIRECT_URL = "accounts:home"
 
 ACCOUNT_ADAPTER = "loket.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "loket.accounts.forms.SignupForm"
+# Hashes the password for a taken address too, so the answer time does not reveal accounts.
+ACCOUNT_FORMS = {"signup": "loket.accounts.signup.AccountSignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -231,9 +238,12 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Loket] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
-# allauth's rate limits (login, signup, reset) count in the default cache: Redis when set.
+# allauth's rate limits (login, signup, reset) count in the default cache: Redis when set,
+# per visitor address (TRUSTED_PROXIES below). Wrong passwords are counted per address only,
+# and generously: the adapter slows down one account from one address with a growing delay
+# instead, so that a guesser elsewhere never locks the owner out (README, "Sign-in throttling").
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "30/5m/ip",
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
@@ -325,6 +335,30 @@ NOTIFICATIONS_SENDING_TIMEOUT = env_int("NOTIFICATIONS_SENDING_TIMEOUT", 600)
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Security -------------------------------------------------------------------------------
+# The proxies in front of gunicorn (addresses or networks). Only a request from one of them may
+# name the visitor's address in X-Forwarded-For; without them REMOTE_ADDR is the visitor, and
+# behind a proxy every visitor would share one address in the rate limits.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Browser features Loket never uses, off for its pages and anything they embed. The map does
+# not locate the visitor; WebAuthn (publickey-credentials-*) stays allowed for future passkeys.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
