@@ -37,13 +37,17 @@ class SignupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].initial = get_language()
 
-    def signup(self, request, user: User) -> None:
-        # allauth has saved the user before it calls this hook.
+    def fill_account(self, user: User) -> None:
+        """Called by `AccountAdapter.save_user` before the first insert, so the account is
+        whole from the start: a signup for the same address at that moment already finds
+        the owner's language for its "account already exists" message."""
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.role = Role(self.cleaned_data["role"])
         user.preferred_language = self.cleaned_data["preferred_language"]
-        user.save(update_fields=["first_name", "last_name", "role", "preferred_language"])
+
+    def signup(self, request, user: User) -> None:
+        """allauth's hook once the user is saved: nothing is left to do (`fill_account`)."""
 
 
 class ProfileForm(forms.ModelForm):
