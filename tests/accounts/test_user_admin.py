@@ -29,14 +29,16 @@ def test_user_admin_refuses_an_organisation_the_user_is_not_a_member_of(casework
     stranger = OrganisationFactory(name="Vreemde VZW")
 
     response = caseworker_client.post(
-        f"/admin/accounts/user/{user.pk}/change/", change_form(user, stranger)
+        f"/admin/accounts/user/{user.pk}/change/",
+        change_form(user, stranger),
+        HTTP_ACCEPT_LANGUAGE="fr",
     )
 
     user.refresh_from_db()
     assert user.active_organisation_id is None
     assert response.context["adminform"].form.errors["active_organisation"] == [
-        "sam@example.org is not an active member of Vreemde VZW. Add them as a member of the "
-        "organisation first."
+        "sam@example.org n’est pas membre actif de Vreemde VZW. Ajoutez d’abord cette personne "
+        "comme membre de l’organisation."
     ]
 
 
