@@ -27,5 +27,6 @@ RUN useradd --create-home --uid 1000 loket \
 USER loket
 
 EXPOSE 8000
-# The default command serves the portal; the worker and beat services replace it with celery.
-CMD ["/app/docker/web-entrypoint.sh", "gunicorn", "loket.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The default command serves the portal; worker and beat replace it with docker/worker.sh and
+# docker/beat.sh.
+CMD ["/app/docker/web-entrypoint.sh", "/app/docker/web.sh"]

@@ -2,6 +2,8 @@
 prod gets everything it requires, and each service points at its neighbours by name."""
 
 import importlib.util
+import json
+import os
 import re
 import shlex
 from pathlib import Path
@@ -55,6 +57,21 @@ def names_required_by_prod() -> set[str]:
     return set(ENV_REQUIRED.findall((SETTINGS_DIR / "prod.py").read_text()))
 
 
+def script_command(name: str) -> list[str]:
+    """The one command a script in docker/ ends with, joined over its line continuations."""
+    text = (ROOT / "docker" / name).read_text().replace("\\\n", " ")
+    commands = [line.strip() for line in text.splitlines() if line.startswith("exec ")]
+    assert len(commands) == 1
+    return shlex.split(commands[0])
+
+
+def smoke_module():
+    spec = importlib.util.spec_from_file_location("smoke", ROOT / ".ci" / "smoke.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def image_major(name: str) -> int:
     tag = service(name)["image"].rsplit(":", 1)[1]
     return int(tag.split(".")[0].split("-")[0])
@@ -94,9 +111,8 @@ def test_compose_depends_on_waits_for_healthy_services():
 
 
 def test_web_command_runs_gunicorn_with_loket_wsgi():
-    command = full_command("web")
-    assert "gunicorn" in command
-    assert "loket.wsgi:application" in command
+    assert full_command("web") == ["/app/docker/web-entrypoint.sh", "/app/docker/web.sh"]
+    assert script_command("web.sh")[:3] == ["exec", "gunicorn", "loket.wsgi:application"]
 
 
 def test_web_entrypoint_migrates_and_collects_static_before_serving():
@@ -121,16 +137,41 @@ def test_web_healthcheck_probes_healthz_with_allowed_host():
 
 
 def test_worker_command_runs_celery_worker():
-    assert full_command("worker")[:4] == ["celery", "-A", "loket", "worker"]
+    assert full_command("worker") == ["/app/docker/worker.sh"]
+    assert script_command("worker.sh")[:5] == ["exec", "celery", "-A", "loket", "worker"]
 
 
 def test_beat_command_runs_celery_beat():
-    assert full_command("beat")[:4] == ["celery", "-A", "loket", "beat"]
+    assert full_command("beat") == ["/app/docker/beat.sh"]
+    assert script_command("beat.sh")[:5] == ["exec", "celery", "-A", "loket", "beat"]
 
 
 def test_beat_schedule_file_is_in_writable_tmp():
-    schedules = [arg for arg in full_command("beat") if arg.startswith("--schedule=")]
-    assert schedules == ["--schedule=/tmp/celerybeat-schedule"]
+    schedules = [arg for arg in script_command("beat.sh") if arg.startswith("--schedule=")]
+    assert schedules == ["--schedule=${BEAT_SCHEDULE:-/tmp/celerybeat-schedule}"]
+
+
+def test_smoke_test_starts_each_service_with_compose_commands():
+    smoke = smoke_module()
+    from_smoke = {name: ["/app/" + part for part in smoke.SERVICES[name]] for name in APP_SERVICES}
+    assert from_smoke == {name: full_command(name) for name in APP_SERVICES}
+
+
+def test_smoke_test_reads_the_environment_compose_gives_each_service():
+    assert smoke_module().compose_environment() == environment("web")
+
+
+def test_dockerfile_default_command_is_web_service_command():
+    cmd = [
+        line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD")
+    ]
+    assert [json.loads(line.removeprefix("CMD")) for line in cmd] == [full_command("web")]
+
+
+def test_docker_scripts_are_executable():
+    scripts = sorted((ROOT / "docker").glob("*.sh"))
+    assert [path.name for path in scripts if not os.access(path, os.X_OK)] == []
+    assert {"web-entrypoint.sh", "web.sh", "worker.sh", "beat.sh"} <= {p.name for p in scripts}
 
 
 def test_db_image_postgres_major_at_least_15():
