@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from loket.files import private_file_response
 from loket.organisations.selectors import current_organisation_ids
 from projects.enums import DurationUnit
 from properties.enums import VISIBLE_STATES, Publication
@@ -349,10 +349,8 @@ def document_view(request, pk: int, document_pk: int):
     if not proposal.file_shared:
         raise Http404
     document = get_object_or_404(proposal.match.application.documents, pk=document_pk)
-    response = FileResponse(
-        document.file.open("rb"),
+    return private_file_response(
+        document.file,
         content_type="application/pdf",
         filename=f"{slugify(document.title) or 'document'}.pdf",
     )
-    patch_cache_control(response, private=True, no_store=True)
-    return response

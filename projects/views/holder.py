@@ -14,10 +14,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.forms import ModelForm
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from loket.accounts.access import has_desk_powers
 from loket.display import field_display, review_sections
+from loket.files import private_file_response
 from loket.organisations.selectors import acting_organisation_id
 
 from ..domain.applications import (
@@ -396,13 +396,11 @@ def document_delete_view(request, pk: int, document_pk: int):
 def document_view(request, pk: int, document_pk: int):
     application = _application_or_404(request, pk)
     document = get_object_or_404(application.documents, pk=document_pk)
-    response = FileResponse(
-        document.file.open("rb"),
+    return private_file_response(
+        document.file,
         content_type="application/pdf",
         filename=f"{slugify(document.title) or 'document'}.pdf",
     )
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 # --- Submit and withdraw ---------------------------------------------------------------------

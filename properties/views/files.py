@@ -2,14 +2,16 @@
 never sit under a public media URL. URL patterns live at the bottom of this module.
 
 Anyone who may not see a file gets a 404, as if it did not exist. Photos of a public site may
-be cached by browsers and proxies for a day; everything else is private and not stored.
+be cached by browsers and proxies for a day; everything else is private and not stored. The
+headers come from `loket.files.private_file_response`.
 """
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
+
+from loket.files import private_file_response
 
 from ..domain.sites import is_public
 from ..models import SiteDocument, SitePhoto
@@ -17,11 +19,6 @@ from ..selectors import can_manage, can_view
 
 PHOTO_SIZES = {"full": "image", "thumb": "thumbnail"}
 PUBLIC_MAX_AGE = 24 * 60 * 60
-
-
-def _private(response: FileResponse) -> FileResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def photo_view(request, site_pk: int, photo_pk: int, size: str):
@@ -32,12 +29,13 @@ def photo_view(request, site_pk: int, photo_pk: int, size: str):
     )
     if not can_view(request.user, photo.site):
         raise Http404
-    file = getattr(photo, PHOTO_SIZES[size])
-    response = FileResponse(file.open("rb"), content_type="image/jpeg")
-    if is_public(photo.site):
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-        return response
-    return _private(response)
+    # Always a JPEG: `process_photo` re-encoded it, whatever was uploaded.
+    return private_file_response(
+        getattr(photo, PHOTO_SIZES[size]),
+        content_type="image/jpeg",
+        inline=True,
+        public_max_age=PUBLIC_MAX_AGE if is_public(photo.site) else None,
+    )
 
 
 def document_view(request, site_pk: int, document_pk: int):
@@ -47,12 +45,11 @@ def document_view(request, site_pk: int, document_pk: int):
     allowed = can_view if document.is_public else can_manage
     if not allowed(request.user, document.site):
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
+    return private_file_response(
+        document.file,
         content_type="application/pdf",
         filename=f"{slugify(document.title) or 'document'}.pdf",
     )
-    return _private(response)
 
 
 urlpatterns = [

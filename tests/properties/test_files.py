@@ -122,7 +122,10 @@ def test_public_document_of_a_public_site_is_served_to_everyone(request, public_
     response = request.getfixturevalue(persona).get(document_url(document))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'inline; filename="plan-of-the-ground-floor.pdf"'
+    assert response["Content-Disposition"] == (
+        'attachment; filename="plan-of-the-ground-floor.pdf"; '
+        "filename*=UTF-8''plan-of-the-ground-floor.pdf"
+    )
     assert response["Cache-Control"] == "private, no-store"
     assert body(response) == PDF
 
