@@ -171,9 +171,10 @@ class Client:
 class Stack:
     """The processes this run started, each in its own process group, with its log file."""
 
-    def __init__(self, logs: Path, env: dict[str, str]):
+    def __init__(self, logs: Path):
+        logs.mkdir()
         self.logs = logs
-        self.env = env
+        self.env: dict[str, str] = {}
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str, *command: str) -> subprocess.Popen:
@@ -199,6 +200,11 @@ class Stack:
 
     def log(self, name: str) -> str:
         return (self.logs / f"{name}.log").read_text(errors="replace")
+
+    def print_logs(self) -> None:
+        for name in self.processes:
+            say(f"\n--- last lines of {name}'s log ---")
+            say("\n".join(self.log(name).splitlines()[-40:]))
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -383,16 +389,11 @@ def check_signup_mail(stack: Stack, client: Client, sink: SMTPSink) -> None:
     ok(f"e-mail sent by the worker's send_notification to {address}: {message['Subject']!r}")
 
 
-def run(tmp: Path, stack_holder: list) -> None:
-    sink = SMTPSink()
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
-    stack_holder.append(sink)
+def run(tmp: Path, stack: Stack, sink: SMTPSink) -> None:
     web_port = free_port()
     say(f"Setting up (temporary folder {tmp}):")
     env = stack_environment(tmp=tmp, web_port=web_port, smtp_port=sink.server_address[1])
-    (tmp / "logs").mkdir()
-    stack = Stack(tmp / "logs", env)
-    stack_holder.append(stack)
+    stack.env = env
     client = Client(web_port)
 
     say("Booting web (migrate, collectstatic, gunicorn):")
@@ -441,10 +442,12 @@ def main() -> int:
     signal.alarm(TIMEOUT)
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="loket-smoke-"))
-    held: list = []
+    stack = Stack(tmp / "logs")
+    sink = SMTPSink()
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
     failure = None
     try:
-        run(tmp, held)
+        run(tmp, stack, sink)
     except SmokeFailed as exc:
         failure = str(exc)
     except (Exception, KeyboardInterrupt) as exc:
@@ -452,16 +455,11 @@ def main() -> int:
         failure = f"{type(exc).__name__}: {exc}"
     finally:
         signal.alarm(0)
-        for thing in reversed(held):
-            if isinstance(thing, Stack):
-                if failure is not None:
-                    for name in thing.processes:
-                        say(f"\n--- last lines of {name}'s log ---")
-                        say("\n".join(thing.log(name).splitlines()[-40:]))
-                thing.stop()
-            else:
-                thing.shutdown()
-                thing.server_close()
+        if failure is not None:
+            stack.print_logs()
+        stack.stop()
+        sink.shutdown()
+        sink.server_close()
     took = time.monotonic() - started
     if failure is not None:
         say(f"\nSmoke test FAILED after {took:.0f} s: {failure}")
