@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from .enums import NO_ENTERPRISE_NUMBER
 from .models import Organisation
 from .selectors import organisations_of
+from .services import ENTERPRISE_NUMBER_TAKEN
 from .validators import normalise_enterprise_number, validate_enterprise_number
 
 
@@ -45,6 +46,11 @@ class OrganisationForm(forms.ModelForm):
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
         }
 
+    def __init__(self, *args, actor=None, **kwargs):
+        """`actor`: the person registering a new organisation in the portal."""
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
     def clean_enterprise_number(self) -> str:
         raw = self.cleaned_data.get("enterprise_number", "").strip()
         if not raw:
@@ -54,15 +60,20 @@ class OrganisationForm(forms.ModelForm):
         taken = Organisation.objects.filter(enterprise_number=number)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
+        if self.actor is not None:
+            # The registration form sent twice is no conflict with oneself: the person's own
+            # organisations are left to `organisation_create`, which returns the one the first
+            # submit registered, or says the number is taken.
+            taken = taken.exclude(pk__in=organisations_of(self.actor))
         if taken.exists():
-            raise forms.ValidationError(
-                _(
-                    "An organisation with this enterprise number is already registered. "
-                    "Ask one of its administrators to add you, or contact the desk."
-                ),
-                code="enterprise_number_taken",
-            )
+            raise forms.ValidationError(ENTERPRISE_NUMBER_TAKEN, code="enterprise_number_taken")
         return number
+
+    def _get_validation_exclusions(self):
+        # The number's uniqueness is checked by `clean_enterprise_number` and by
+        # `organisation_create`, with a message that says what to do; the unique constraint's
+        # own check here would only say that it is violated.
+        return super()._get_validation_exclusions() | {"enterprise_number"}
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 from .forms import OrganisationForm, SwitchOrganisationForm
 from .models import Organisation
 from .selectors import is_admin_of, organisations_of
-from .services import organisation_create, organisation_switch
+from .services import organisation_create, organisation_switch, organisation_update
 
 
 def _own_organisation(request, pk: int) -> Organisation:
@@ -18,14 +19,21 @@ def _own_organisation(request, pk: int) -> Organisation:
 
 @login_required
 def organisation_create_view(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        organisation = organisation_create(actor=request.user, organisation=form.save(commit=False))
-        messages.success(
-            request,
-            _("%(name)s is registered. You now act for it.") % {"name": organisation.name},
-        )
-        return redirect("organisations:detail", pk=organisation.pk)
+        try:
+            organisation, created = organisation_create(
+                actor=request.user, organisation=form.save(commit=False)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                text = _("%(name)s is registered. You now act for it.")
+            else:
+                text = _("You had already sent this form: %(name)s is registered.")
+            messages.success(request, text % {"name": organisation.name})
+            return redirect("organisations:detail", pk=organisation.pk)
     return render(request, "organisations/form.html", {"form": form, "organisation": None})
 
 
@@ -51,9 +59,13 @@ def organisation_edit_view(request, pk: int):
         raise Http404
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The organisation's details are saved."))
-        return redirect("organisations:detail", pk=organisation.pk)
+        try:
+            organisation_update(organisation=form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The organisation's details are saved."))
+            return redirect("organisations:detail", pk=organisation.pk)
     return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
 
 
