@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.communes.models import Commune
+from loket.limits import cap_form, check_raw_text
 from loket.reference.models import ActivityType
 from properties.files import validate_pdf
 
-from .models import Application, ApplicationDocument
+from .models import Application, ApplicationDocument, SavedSearch
 
 
 class DateInput(forms.DateInput):
@@ -31,6 +32,7 @@ class ApplicationStepForm(forms.ModelForm):
 
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        cap_form(self)
         for field in self.fields.values():
             field.required = False
             if read_only:
@@ -43,6 +45,10 @@ class ApplicationStepForm(forms.ModelForm):
             if isinstance(field, forms.TypedChoiceField) and cleaned.get(name) in ("", None):
                 cleaned[name] = getattr(self.instance, name)
         return cleaned
+
+
+# More uses than any mixed programme has.
+MAX_PROGRAMME_USES = 20
 
 
 class ProgrammeField(forms.CharField):
@@ -68,12 +74,23 @@ class ProgrammeField(forms.CharField):
         return value
 
     def to_python(self, value) -> list[dict]:
-        lines = [line.strip() for line in (super().to_python(value) or "").splitlines()]
+        text = super().to_python(value) or ""
+        check_raw_text(text)
+        lines = [line.strip() for line in text.splitlines()]
+        if len(list(filter(None, lines))) > MAX_PROGRAMME_USES:
+            raise ValidationError(
+                _("A programme has at most %(max)d uses."),
+                code="too_many_uses",
+                params={"max": MAX_PROGRAMME_USES},
+            )
         programme, errors = [], []
         for line in filter(None, lines):
             use, sep, share = line.rpartition(":")
             share = share.strip().rstrip("%").strip()
-            if not sep or not use.strip() or not share.isdigit():
+            # ASCII digits only: "²" is a digit to `isdigit` but not to `int`. At most three,
+            # since a share is a percentage.
+            is_share = share.isascii() and share.isdigit() and len(share) <= 3
+            if not sep or not use.strip() or not is_share:
                 errors.append(
                     ValidationError(
                         _("“%(line)s” is not a use with its share, as in “studios: 60”."),
@@ -260,3 +277,32 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The desk reads this. For example: we found a place elsewhere."),
     )
+
+
+class SavedSearchForm(forms.Form):
+    """A name for the catalogue search in `query`, the query string the catalogue shows. The
+    criteria themselves are checked by the catalogue's filters, in the domain."""
+
+    name = forms.CharField(
+        label=_("Name of the search"),
+        max_length=SavedSearch._meta.get_field("name").max_length,
+        required=False,
+    )
+    query = forms.CharField(
+        max_length=SavedSearch._meta.get_field("query").max_length,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "max_length": _(
+                "This search is too long to keep (at most %(limit_value)d characters). "
+                "Remove some filters in the catalogue first."
+            )
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # The query is a hidden field: its errors are about the whole search.
+        for error in self.errors.pop("query", []):
+            self.add_error(None, error)
+        return cleaned

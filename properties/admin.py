@@ -25,9 +25,10 @@ from .domain import SiteConflict, SiteError, site_create, site_refresh_figures, 
 from .domain.sites import PROTECTED_FIELDS, allowed_targets
 from .enums import OFFERED_STATES, TO_REVIEW_STATES, ClosedReason, Publication, SiteState
 from .files import process_photo, validate_pdf
-from .forms import UNIT_FIELDS, CapakeyListField, check_postcode_fits
+from .forms import UNIT_FIELDS, CapakeyListField, CappedUnitFormSet, check_postcode_fits
 from .models import Site, SiteDocument, SitePhoto, SiteTransition, Unit
-from .models.media import MAX_PHOTOS
+from .models.media import MAX_DOCUMENTS, MAX_PHOTOS
+from .models.unit import MAX_UNITS
 
 # --- Desk actions ----------------------------------------------------------------------------
 
@@ -305,10 +306,21 @@ class UnitForm(forms.ModelForm):
         }
 
 
-class UnitInline(admin.TabularInline):
+class CappedInline:
+    """An inline of at most `max_num` rows, checked on the server too, as in the owner's
+    editor: a forged TOTAL_FORMS builds no more forms than that, and is an error."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.update(validate_max=True, absolute_max=self.max_num)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class UnitInline(CappedInline, admin.TabularInline):
     model = Unit
     form = UnitForm
+    formset = CappedUnitFormSet
     extra = 0
+    max_num = MAX_UNITS
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
@@ -345,7 +357,7 @@ class SitePhotoForm(forms.ModelForm):
         return cleaned
 
 
-class SitePhotoInline(TranslationTabularInline):
+class SitePhotoInline(CappedInline, TranslationTabularInline):
     model = SitePhoto
     form = SitePhotoForm
     extra = 0
@@ -379,10 +391,11 @@ class SiteDocumentForm(forms.ModelForm):
         return file
 
 
-class SiteDocumentInline(admin.TabularInline):
+class SiteDocumentInline(CappedInline, admin.TabularInline):
     model = SiteDocument
     form = SiteDocumentForm
     extra = 0
+    max_num = MAX_DOCUMENTS
 
 
 class SiteTransitionInline(admin.TabularInline):

@@ -11,13 +11,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from loket.limits import cap_form, check_raw_text
 from loket.reference.models import ActivityType
 
 from .files import validate_pdf
 from .models import Site, SiteDocument, Unit
+from .models.unit import MAX_UNITS
 from .validators import normalise_capakey, validate_capakey
 
 ORDER_ERROR = _("“Available until” must not be before “available from”.")
+
+# More parcels than any one site has, and few enough to check them all at once.
+MAX_PARCELS = 50
 
 
 class DateInput(forms.DateInput):
@@ -38,6 +43,7 @@ class SiteStepForm(forms.ModelForm):
 
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        cap_form(self)
         for field in self.fields.values():
             field.required = False
             if read_only:
@@ -62,7 +68,15 @@ class CapakeyListField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value
 
     def to_python(self, value) -> list[str]:
-        lines = [line.strip() for line in (super().to_python(value) or "").splitlines()]
+        text = super().to_python(value) or ""
+        check_raw_text(text)
+        lines = [line.strip() for line in text.splitlines()]
+        if len(list(filter(None, lines))) > MAX_PARCELS:
+            raise ValidationError(
+                _("A site has at most %(max)d cadastral parcels."),
+                code="too_many_parcels",
+                params={"max": MAX_PARCELS},
+            )
         parcels, errors = [], []
         for line in filter(None, lines):
             try:
@@ -293,6 +307,7 @@ class UnitForm(forms.ModelForm):
 
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        cap_form(self)
         self.fields["kind"].empty_label = _("Choose")
         self.fields["open_to_public"].widget.choices = [
             ("unknown", _("As the site")),
@@ -317,7 +332,15 @@ class UnitForm(forms.ModelForm):
         return cleaned
 
 
-class BaseUnitFormSet(forms.BaseInlineFormSet):
+class CappedUnitFormSet(forms.BaseInlineFormSet):
+    """A site's units, at most MAX_UNITS: the owner's editor and the admin say so alike."""
+
+    default_error_messages = {
+        "too_many_forms": _("A site has at most %(num)d units. Remove one before adding another."),
+    }
+
+
+class BaseUnitFormSet(CappedUnitFormSet):
     def __init__(self, *args, read_only: bool = False, **kwargs):
         self.read_only = read_only
         super().__init__(*args, **kwargs)
@@ -333,7 +356,10 @@ UnitFormSet = forms.inlineformset_factory(
     formset=BaseUnitFormSet,
     extra=1,
     can_delete=True,
-    max_num=200,
+    # A forged TOTAL_FORMS of 100,000,000 builds at most MAX_UNITS forms, and is an error.
+    max_num=MAX_UNITS,
+    validate_max=True,
+    absolute_max=MAX_UNITS,
 )
 
 

@@ -104,6 +104,15 @@ def test_empty_feedback_gets_an_error_next_to_the_field(client):
     assert mail.outbox == []
 
 
+def test_feedback_longer_than_5000_characters_is_refused(client):
+    response = client.post("/en/accessibility/", {**FEEDBACK, "message": "x" * 5001})
+    assert response.context["form"].errors == {
+        "message": ["Ensure this value has at most 5000 characters (it has 5001)."]
+    }
+    assert AccessibilityFeedback.objects.count() == 0
+    assert mail.outbox == []
+
+
 def test_feedback_with_a_bad_email_is_refused(client):
     response = client.post("/en/accessibility/", {**FEEDBACK, "email": "not-an-address"})
     assert response.context["form"].errors == {"email": ["Enter a valid email address."]}

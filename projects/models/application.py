@@ -204,8 +204,13 @@ def _private_storage():
     return storages["private"]
 
 
+# Statutes, reports, budgets, plans: enough for any application, and a bound on the disk.
+MAX_DOCUMENTS = 20
+
+
 class ApplicationDocument(models.Model):
-    """Statutes, reports, budgets, plans: PDF only, checked by content, private."""
+    """Statutes, reports, budgets, plans: PDF only, checked by content, private; at most
+    MAX_DOCUMENTS per application."""
 
     application = models.ForeignKey(
         Application,

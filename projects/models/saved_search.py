@@ -9,6 +9,7 @@ class SavedSearch(models.Model):
     `query` is the catalogue's query string, to reopen the search as it was. The criteria are
     also stored as columns, so that `selectors.saved_searches_fitting(site)` finds the searches a
     site fits in one indexed query, however many there are. No communes means anywhere.
+    A user's searches have distinct names: `domain.saved_searches.saved_search_create`.
     """
 
     user = models.ForeignKey(
@@ -38,6 +39,10 @@ class SavedSearch(models.Model):
         verbose_name_plural = _("saved searches")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["surface_min", "surface_max"])]
+        constraints = [
+            # A double submit cannot keep the same search twice (and send every alert twice).
+            models.UniqueConstraint(fields=["user", "name"], name="saved_search_name_once"),
+        ]
 
     def __str__(self) -> str:
         return self.name

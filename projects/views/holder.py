@@ -50,6 +50,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Application
+from ..models.application import MAX_DOCUMENTS
 
 A = ApplicationState
 
@@ -366,6 +367,13 @@ def document_add_view(request, pk: int):
     with transaction.atomic():
         if _lock_editable(application) is None:
             return _refuse_if_read_only(request, Application.objects.get(pk=application.pk))
+        if application.documents.count() >= MAX_DOCUMENTS:
+            form.add_error(
+                "file",
+                _("An application has at most %(max)d documents. Remove one before adding another.")
+                % {"max": MAX_DOCUMENTS},
+            )
+            return _render_documents(request, application, document_form=form)
         document = form.save(commit=False)
         document.application = application
         # A random name: the holder's file name never reaches a URL or the disk.

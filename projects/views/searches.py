@@ -14,7 +14,8 @@ from loket.communes.models import Commune
 from properties.enums import VISIBLE_STATES, Publication
 
 from ..domain.errors import ApplicationError
-from ..domain.saved_searches import saved_search_create
+from ..domain.saved_searches import SearchAlreadySaved, SearchNameTaken, saved_search_create
+from ..forms import SavedSearchForm
 from ..models import SavedSearch
 
 
@@ -87,17 +88,36 @@ def search_list_view(request):
 @login_required
 @require_POST
 def search_create_view(request):
-    query = request.POST.get("query", "")
+    """Saved from the catalogue's small form. A name or a search that cannot be kept is shown
+    again on a page of its own, with the error next to the name."""
+    form = SavedSearchForm(request.POST)
+    if not form.is_valid():
+        return _render_create(request, form)
+    query = form.cleaned_data["query"]
     try:
-        search = saved_search_create(
-            user=request.user, name=request.POST.get("name", ""), query=query
-        )
+        search = saved_search_create(user=request.user, name=form.cleaned_data["name"], query=query)
+    except SearchAlreadySaved as error:
+        messages.info(request, error.message)
+        return redirect("searches:list")
+    except SearchNameTaken as error:
+        form.add_error("name", error.message)
+        return _render_create(request, form)
     except ApplicationError as error:
         messages.error(request, error.message)
         catalogue = reverse("properties:catalogue")
         return redirect(f"{catalogue}?{query}" if query else catalogue)
     messages.success(request, _("Your search “%(name)s” is saved.") % {"name": search.name})
     return redirect("searches:list")
+
+
+def _render_create(request, form: SavedSearchForm):
+    # A search that cannot be kept (too long, a NUL) is not offered again, not even emptied.
+    can_save = "query" in form.cleaned_data
+    return render(
+        request,
+        "projects/searches/create.html",
+        {"form": form, "can_save": can_save, "query": form.cleaned_data.get("query", "")},
+    )
 
 
 @login_required

@@ -21,7 +21,7 @@ from ..enums import (
 )
 from ..files import process_photo
 from ..models import Site, SiteDocument, SitePhoto, SiteTransition
-from ..models.media import MAX_PHOTOS
+from ..models.media import MAX_DOCUMENTS, MAX_PHOTOS
 from ..pricing import estimated_monthly_cost
 from .errors import SiteConflict, SiteError, SiteIncomplete
 
@@ -306,7 +306,10 @@ def site_photo_delete(*, photo: SitePhoto) -> None:
 @transaction.atomic
 def site_document_add(*, site: Site, title: str, uploaded, is_public: bool) -> SiteDocument:
     """Store a PDF (already checked by `properties.files.validate_pdf`) under a random name, so
-    the owner's file name never reaches a URL or the disk."""
+    the owner's file name never reaches a URL or the disk. Refuses the 21st."""
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    if site.documents.count() >= MAX_DOCUMENTS:
+        raise SiteError(_("A site has at most 20 documents. Remove one before adding another."))
     uploaded.name = f"{secrets.token_hex(8)}.pdf"
     return SiteDocument.objects.create(site=site, title=title, file=uploaded, is_public=is_public)
 

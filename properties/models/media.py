@@ -17,6 +17,7 @@ def document_path(instance, filename: str) -> str:
 
 
 MAX_PHOTOS = 20
+MAX_DOCUMENTS = 20
 
 
 class SitePhoto(models.Model):

@@ -3,6 +3,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+# The most units a site has. The owner's editor sends about eleven fields per unit, and Django
+# refuses a request of more than 1,000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS): 80 units fit.
+MAX_UNITS = 80
+
 
 class Unit(models.Model):
     """A lettable part of a site. Availability, fee and public access are the site's unless

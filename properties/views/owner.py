@@ -447,12 +447,16 @@ def document_add_view(request, pk: int):
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_media(request, site, document_form=form)
-    site_document_add(
-        site=site,
-        title=form.cleaned_data["title"],
-        uploaded=form.cleaned_data["file"],
-        is_public=form.cleaned_data["is_public"],
-    )
+    try:
+        site_document_add(
+            site=site,
+            title=form.cleaned_data["title"],
+            uploaded=form.cleaned_data["file"],
+            is_public=form.cleaned_data["is_public"],
+        )
+    except SiteError as error:
+        form.add_error("file", error.message)
+        return _render_media(request, site, document_form=form)
     messages.success(request, _("The document is added."))
     return redirect(_step_url(site, "media"))
 

@@ -87,6 +87,9 @@ def catalogue_view(request):
 
 
 def detail_view(request, reference: str):
+    if "\x00" in reference:
+        # %00 in the address: no reference has one, and PostgreSQL refuses it in a query.
+        raise Http404
     site = get_object_or_404(
         Site.objects.select_related("commune", "kind", "condition", "economic_model"),
         reference=reference,

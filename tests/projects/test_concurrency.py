@@ -1,4 +1,5 @@
-"""References stay unique when many applications are submitted at the same moment."""
+"""References stay unique when many applications are submitted at the same moment, and a
+search saved by several requests at once is kept once."""
 
 import datetime
 import threading
@@ -11,7 +12,8 @@ from django.utils import timezone
 from loket.communes.models import Commune
 from loket.reference.models import ActivityType
 from projects.domain import application_submit
-from projects.models import Application
+from projects.domain.saved_searches import SearchAlreadySaved, saved_search_create
+from projects.models import Application, SavedSearch
 
 from ..ci import require
 from ..factories import OrganisationFactory, UserFactory
@@ -76,3 +78,37 @@ def test_50_parallel_submissions_get_50_distinct_references():
     )
     assert len(references) == APPLICATIONS
     assert sorted(references) == [f"LTG-{year}-{n:04d}" for n in range(1, APPLICATIONS + 1)]
+
+
+def test_a_search_saved_twice_at_the_same_moment_is_kept_once():
+    require(
+        connection.vendor == "postgresql",
+        "The concurrency test needs PostgreSQL: its unique index makes the second insert wait.",
+    )
+    holder = UserFactory()
+    barrier = threading.Barrier(THREADS)
+    outcomes = []
+
+    def save():
+        try:
+            barrier.wait(timeout=30)
+            saved_search_create(user=holder, name="Centre", query="commune=21004&kind=land")
+            outcomes.append("created")
+        except SearchAlreadySaved as error:
+            outcomes.append(("kept", error.search.pk))
+        except Exception as error:  # reported by the assertion below
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    search = SavedSearch.objects.get()
+    assert sorted(outcomes, key=str) == sorted(
+        ["created", *[("kept", search.pk)] * (THREADS - 1)], key=str
+    )
+    assert (search.name, search.kind.code, search.communes.count()) == ("Centre", "land", 1)

@@ -114,6 +114,101 @@ def test_the_catalogue_offers_to_save_the_current_search(holder_client, anonymou
     assert "/accounts/login/?next=/nl/sites/%3Fsurface_min%3D100" in anonymous
 
 
+def field_error(response, field: str) -> str:
+    html = response.content.decode()
+    marker = f'id="id_{field}_error"'
+    if marker not in html:
+        return ""
+    start = html.index(marker)
+    return html[start : html.index("</ul>", start)]
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("Atelier\x00centre", "Null characters are not allowed."),
+        ("x" * 101, "Ensure this value has at most 100 characters (it has 101)."),
+    ],
+)
+def test_saving_refuses_a_bad_name_next_to_the_field(holder_client, name, error):
+    response = holder_client.post(
+        url("create", "en"), {"name": name, "query": "surface_min=100"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 200
+    assert error in field_error(response, "name")
+    assert '<input type="hidden" name="query" value="surface_min=100">' in response.content.decode()
+    assert SavedSearch.objects.count() == 0
+
+
+def test_saving_refuses_a_bad_name_in_the_users_language(holder_client):
+    response = holder_client.post(url("create", "fr"), {"name": "x" * 101, "query": ""})
+
+    assert "Assurez-vous que cette valeur comporte au plus 100 caractères (actuellement 101)." in (
+        field_error(response, "name")
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        (
+            "surface_min=1&" + "kind=building&" * 80,
+            "This search is too long to keep (at most 1000 characters). "
+            "Remove some filters in the catalogue first.",
+        ),
+        ("kind=building\x00", "Null characters are not allowed."),
+    ],
+)
+def test_saving_refuses_a_search_that_cannot_be_kept(holder_client, query, error):
+    response = holder_client.post(url("create", "en"), {"name": "Long", "query": query})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [error]
+    # Not offered again: saving it without its query would keep "anywhere" instead.
+    assert f'action="{url("create", "en")}"' not in response.content.decode()
+    assert SavedSearch.objects.count() == 0
+
+
+def test_saving_twice_keeps_one_search(holder_client, holder):
+    first = holder_client.post(url("create"), {"name": "Atelier centre", "query": QUERY})
+    second = holder_client.post(
+        url("create"), {"name": "Atelier centre", "query": QUERY}, follow=True
+    )
+
+    assert first.url == url("list")
+    assert second.redirect_chain == [(url("list"), 302)]
+    assert [str(message) for message in second.context["messages"]][-1] == (
+        "Deze zoekopdracht is al bewaard als “Atelier centre”."
+    )
+    search = SavedSearch.objects.get()
+    assert (search.user, search.name, search.query, search.communes.count()) == (
+        holder,
+        "Atelier centre",
+        QUERY,
+        2,
+    )
+
+
+def test_saving_another_search_under_a_name_in_use_asks_for_another_name(holder_client, holder):
+    saved_search_create(user=holder, name="Centre", query="commune=21004")
+
+    response = holder_client.post(url("create", "en"), {"name": " Centre ", "query": "kind=land"})
+
+    assert response.status_code == 200
+    assert "You already have a search with this name. Choose another name." in field_error(
+        response, "name"
+    )
+    assert list(SavedSearch.objects.values_list("name", "query")) == [("Centre", "commune=21004")]
+
+
+def test_the_same_name_may_be_used_by_another_user(holder, other_holder):
+    saved_search_create(user=holder, name="Centre", query="commune=21004")
+    saved_search_create(user=other_holder, name="Centre", query="kind=land")
+
+    assert SavedSearch.objects.count() == 2
+
+
 # --- The list -----------------------------------------------------------------------------------
 
 
