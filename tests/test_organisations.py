@@ -194,3 +194,15 @@ def test_admin_lists_organisations_in_constant_queries(
     with django_assert_num_queries(len(one.captured_queries)):
         response = caseworker_client.get("/admin/organisations/organisation/")
     assert response.context["cl"].result_count == 16
+
+
+def test_a_website_longer_than_its_column_is_refused_next_to_the_field(holder_client):
+    website = "https://zinneke.example.org/" + "a" * 180
+
+    response = holder_client.post("/en/organisations/new/", {**FORM, "website": website})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "website": ["Ensure this value has at most 200 characters (it has 208)."]
+    }
+    assert Organisation.objects.filter(name="Zinneke Ateliers").count() == 0

@@ -21,6 +21,8 @@ class OrganisationForm(forms.ModelForm):
     )
     website = forms.URLField(
         label=_("Website"),
+        # The column's length: PostgreSQL refuses a longer address with an error, not a message.
+        max_length=Organisation._meta.get_field("website").max_length,
         required=False,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
