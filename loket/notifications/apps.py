@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from .digest import register_kinds
+        from . import digest, unsubscribe
 
-        register_kinds()
+        digest.register_kinds()
+        unsubscribe.register_kinds()

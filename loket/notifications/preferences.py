@@ -1,6 +1,9 @@
 """What each reader asked for: at once, in a daily or weekly digest, or not at all, per kind of
 message; and the signed link that turns a kind off without signing in."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -64,18 +67,38 @@ def _follow_choice(user, code: str, frequency: str) -> None:
         held.update(frequency=frequency)
 
 
+@dataclass(frozen=True)
+class UnsubscribeToken:
+    """What a genuine token names. `expired` once it is older than
+    `settings.NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE`: it then turns nothing off, but it still
+    names who may be sent a fresh link."""
+
+    user_pk: int
+    code: str
+    expired: bool = False
+
+
 def unsubscribe_token(user, code: str) -> str:
-    """A signed, non-expiring token naming one reader and one kind, for the link in e-mails."""
+    """A signed token naming one reader and one kind, for the link in e-mails. It carries the
+    time it was made (`signing.dumps` always stamps it), so it works for a limited time."""
     return signing.dumps({"u": user.pk, "k": code}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
-    """(user pk, kind code) from a token, or None when it was altered or names no kind."""
+def read_unsubscribe_token(token: str) -> UnsubscribeToken | None:
+    """The token's reader and kind, or None when it was altered or names no kind."""
+    expired = False
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        try:
+            data = signing.loads(
+                token, salt=UNSUBSCRIBE_SALT, max_age=settings.NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE
+            )
+        except signing.SignatureExpired:
+            # Signed by us, only too old: read it without the age limit.
+            data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+            expired = True
         user_pk, code = int(data["u"]), str(data["k"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
     if code not in kinds.KINDS:
         return None
-    return user_pk, code
+    return UnsubscribeToken(user_pk, code, expired)

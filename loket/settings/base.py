@@ -331,6 +331,9 @@ DESK_EMAIL = env_str("DESK_EMAIL", "loket@citydev.brussels")
 # queued (Redis was down), and one left "sending" this long (its worker died).
 NOTIFICATIONS_REQUEUE_AFTER = env_int("NOTIFICATIONS_REQUEUE_AFTER", 90)
 NOTIFICATIONS_SENDING_TIMEOUT = env_int("NOTIFICATIONS_SENDING_TIMEOUT", 600)
+# An unsubscribe link works this long (seconds): an old e-mail still does its job, and a
+# forwarded or leaked one stops working; an expired link offers to send a fresh one.
+NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE = 180 * 24 * 60 * 60
 # The portal's own address, for the links in e-mails sent by the worker (no request there).
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -9,6 +9,7 @@ from django.test import Client
 
 from loket.notifications.models import Notification, NotificationPreference
 from loket.notifications.preferences import (
+    UnsubscribeToken,
     read_unsubscribe_token,
     set_frequency,
     unsubscribe_token,
@@ -144,7 +145,7 @@ def test_every_message_carries_the_preferences_and_unsubscribe_links(
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "http://127.0.0.1:8000/fr/my/notifications/\n" in message.body
     token = link[1].rstrip("/").rsplit("/", 1)[1]
-    assert read_unsubscribe_token(token) == (desk.pk, "match_answer")
+    assert read_unsubscribe_token(token) == UnsubscribeToken(desk.pk, "match_answer")
 
 
 def test_unsubscribe_link_asks_first_then_turns_the_kind_off_without_signing_in(

@@ -63,6 +63,10 @@ DESK_MESSAGE = 'Add the statutes & the "plan", please.'
 # The kinds this file does not send, and why; every other kind must have a builder below.
 SKIPPED = {
     "digest": "gathers other messages; tested in test_preferences.py",
+    "unsubscribe_link": (
+        "a service message whose text is an unsubscribe link, which the shared test forbids "
+        "for service kinds; tested in test_unsubscribe.py"
+    ),
     "site_availability_ending": (
         "added by another engineer while this file was written; its NL/FR strings are not in "
         "locale/ yet; tested in test_reminder_messages.py"
