@@ -22,7 +22,7 @@ MAX_DOCUMENTS = 20
 
 class SitePhoto(models.Model):
     """A photo, re-encoded on upload (metadata stripped) with a thumbnail; see
-    `properties.images.process_photo`."""
+    `properties.files.process_photo`."""
 
     site = models.ForeignKey(
         "properties.Site", on_delete=models.CASCADE, related_name="photos", verbose_name=_("site")
