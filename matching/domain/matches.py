@@ -155,6 +155,13 @@ def match_create(
         raise MatchError(_("Only the desk makes matches."))
     if site.state not in OFFERED_STATES:
         raise MatchError(_("This site is not on offer."))
+    # Locked while the match is made: a second match for the same application at that moment
+    # waits, then finds it searching already and leaves its state alone.
+    application.state = (
+        Application.objects.select_for_update()
+        .values_list("state", flat=True)
+        .get(pk=application.pk)
+    )
     if application.state not in (
         ApplicationState.QUALIFIED,
         ApplicationState.SEARCHING,

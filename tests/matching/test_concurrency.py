@@ -10,10 +10,17 @@ from django.utils import timezone
 from matching.domain import MatchConflict, UnitsTaken, match_create, match_sign, match_transition
 from matching.enums import MatchState
 from matching.models import Match, MatchTransition, Occupation, OccupationUnit
+from projects.models import Application, ApplicationTransition
 from properties.models import Site
 
 from ..ci import require
-from ..factories import ApplicationFactory, OrganisationFactory, caseworker, member_of
+from ..factories import (
+    ApplicationFactory,
+    OrganisationFactory,
+    SiteFactory,
+    caseworker,
+    member_of,
+)
 from ..races import race
 from .helpers import fitting_pair, walk
 
@@ -170,3 +177,29 @@ def test_units_taken_is_raised_not_integrity_error(people):
         match_sign(
             match=second, actor=desk, starts_on=timezone.localdate() + datetime.timedelta(days=10)
         )
+
+
+def test_two_matches_for_one_application_made_at_once_both_stand(people):
+    """The first match moves the application from qualified to searching; made at the same
+    moment, the second found it qualified too and used to fail on that move."""
+    needs_postgres()
+    application, site = fitting_pair(holder_org=people["holder_org"], owner_org=people["owner_org"])
+    other_site = SiteFactory(owner=people["owner_org"], units=[150], available_until=None)
+
+    def make(desk, site):
+        return lambda: match_create(
+            application=Application.objects.get(pk=application.pk),
+            site=Site.objects.get(pk=site.pk),
+            actor=desk,
+            to_state=M.SHORTLISTED,
+        )
+
+    outcomes = race(make(people["sofie"], site), make(people["jan"], other_site))
+
+    assert [type(o).__name__ for o in outcomes] == ["Match", "Match"]
+    assert Application.objects.get(pk=application.pk).state == "searching"
+    moves = ApplicationTransition.objects.filter(application=application, to_state="searching")
+    assert moves.count() == 1
+    assert sorted(Match.objects.values_list("site", "state")) == sorted(
+        [(site.pk, M.SHORTLISTED), (other_site.pk, M.SHORTLISTED)]
+    )
