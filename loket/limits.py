@@ -7,6 +7,7 @@ holds. Each form caps them here, with a translated message next to the field."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db import connection
 from django.utils.translation import ngettext_lazy
 
 # A long free text (a description, a note): about two pages.
@@ -64,3 +65,26 @@ def cap_form(form: forms.BaseForm) -> None:
     """The caps every form of the portal takes: text lengths and list sizes."""
     cap_text_fields(form)
     cap_multiple_choices(form)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multi-select of rows with integer keys, where a number past the database's integer
+    range is an invalid choice. Django checks the range for one value (`pk=`) but not for a
+    list (`pk__in=`), and SQLite then fails with an OverflowError: a 500."""
+
+    def _check_values(self, value):
+        key = self.queryset.model._meta.pk if not self.to_field_name else None
+        if key is not None and not isinstance(value, str):
+            low, high = connection.ops.integer_field_range(key.get_internal_type())
+            for item in value:
+                try:
+                    number = int(item)
+                except (TypeError, ValueError):
+                    continue  # not a number: the parent refuses it with its own message
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": item},
+                    )
+        return super()._check_values(value)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.communes.models import Commune
-from loket.limits import cap_form, check_raw_text
+from loket.limits import BoundedModelMultipleChoiceField, cap_form, check_raw_text
 from loket.reference.models import ActivityType
 from properties.files import validate_pdf
 
@@ -125,6 +125,7 @@ class ProjectForm(ApplicationStepForm):
             "programme",
             "partners_text",
         ]
+        field_classes = {"activity_types": BoundedModelMultipleChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "activity_types": forms.CheckboxSelectMultiple,

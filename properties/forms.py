@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from loket.limits import cap_form, check_raw_text
+from loket.limits import BoundedModelMultipleChoiceField, cap_form, check_raw_text
 from loket.reference.models import ActivityType
 
 from .files import validate_pdf
@@ -257,6 +257,7 @@ class UsesTermsForm(SiteStepForm):
             "insurance",
             "owner_expectations",
         ]
+        field_classes = {"allowed_activities": BoundedModelMultipleChoiceField}
         widgets = {
             "allowed_activities": forms.CheckboxSelectMultiple,
             "restrictions": forms.Textarea(attrs={"rows": 3}),

@@ -2,6 +2,7 @@
 show that each one sees only what they may."""
 
 import importlib
+import os
 
 import pytest
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
@@ -10,11 +11,25 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from loket.accounts.enums import Role
 from loket.accounts.groups import sync_caseworker_group
 
 from .factories import OrganisationFactory, UserFactory, caseworker, member_of
+
+# Property-based tests (tests/test_fuzz_forms.py): no example database in the checkout, no
+# deadline (a request's time varies with the machine), the Django fixtures shared by a test's
+# examples, and in CI a fixed seed, so a failure there can be replayed.
+hypothesis_settings.register_profile(
+    "loket",
+    database=None,
+    deadline=None,
+    derandomize=os.environ.get("CI") == "true",
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("loket")
 
 
 @pytest.fixture(autouse=True)

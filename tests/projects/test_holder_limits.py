@@ -120,3 +120,17 @@ def test_the_21st_document_is_refused_next_to_the_file(holder_client, draft):
         in field_error(response, "file")
     )
     assert ApplicationDocument.objects.filter(application=draft).count() == 20
+
+
+def test_an_activity_number_past_the_integer_range_is_an_invalid_choice(holder_client, draft):
+    response = holder_client.post(
+        step_url(draft, "project"),
+        {"activity_types": ["1", "-9223372036854775809"], "title": "Ateliers"},
+    )
+
+    assert (
+        "Select a valid choice. -9223372036854775809 is not one of the available choices."
+        in field_error(response, "activity_types")
+    )
+    draft.refresh_from_db()
+    assert draft.title == ""

@@ -188,3 +188,16 @@ def test_a_reference_with_a_nul_is_not_found(client):
     response = client.get("/en/sites/S-2026-00001%00/")
 
     assert response.status_code == 404
+
+
+def test_an_activity_number_past_the_integer_range_is_an_invalid_choice(owner_client, draft):
+    response = owner_client.post(
+        step_url(draft, "uses"), {"allowed_activities": "9223372036854775808", "deposit": "5"}
+    )
+
+    assert (
+        "Select a valid choice. 9223372036854775808 is not one of the available choices."
+        in field_error(response, "allowed_activities")
+    )
+    draft.refresh_from_db()
+    assert draft.deposit is None
