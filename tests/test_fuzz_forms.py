@@ -96,6 +96,7 @@ NASTY = [
     "' OR 1=1 --",
     "../../etc/passwd",
     "a" * 6000,
+    f"{'a' * 64}.{'b' * 64}.{'c' * 64}@{'d' * 60}.example",  # well formed, 261 characters
     "studios: ²",
     "21001A0123/00B004",
 ]

@@ -10,6 +10,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -25,6 +26,14 @@ _LINK_KEYS = ("activate_url", "password_reset_url", "signup_url")
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        """allauth's e-mail fields have no length; the columns that keep an address (accounts,
+        outbox) hold 254 characters, the most SMTP allows. A longer one is an error next to the
+        field of the sign-up, reset and add-address forms, not a PostgreSQL error."""
+        email = super().clean_email(email)
+        MaxLengthValidator(User._meta.get_field("email").max_length)(email)
+        return email
+
     def get_client_ip(self, request) -> str:
         """The visitor's own address, as `loket.middleware.ClientAddressMiddleware` found it
         behind our proxies: every allauth rate limit counts by it."""
