@@ -42,6 +42,7 @@ SECRETS = (SECRET_SITE_TITLE, SECRET_APPLICATION_TITLE, SECRET_SEARCH_NAME, "VIC
 # what a wrong or old secret gets.
 TOKEN_URLS = {
     "notifications:unsubscribe": "the signed token is the credential",
+    "notifications:unsubscribe_renew": "the signed token, even expired, is the credential",
     "account_confirm_email": "the e-mailed key is the credential",
     "account_reset_password_from_key": "the e-mailed key is the credential",
 }

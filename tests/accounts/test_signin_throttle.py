@@ -167,8 +167,8 @@ def test_the_refusal_is_translated(clock):
     for n in range(5):
         sign_in(guesser, "target@example.org", f"guess-{n}", language="nl")
     assert sign_in(guesser, "target@example.org", PASSWORD, language="nl") == (
-        "Te veel verkeerde wachtwoorden voor dit account vanaf uw verbinding. Wacht 1 minuut "
-        'voor u het opnieuw probeert, of <a href="/nl/accounts/password/reset/">stel een nieuw '
+        "Te veel verkeerde wachtwoorden voor dit account vanaf je verbinding. Wacht 1 minuut "
+        'voor je het opnieuw probeert, of <a href="/nl/accounts/password/reset/">stel een nieuw '
         "wachtwoord in</a>."
     )
     assert sign_in(guesser, "target@example.org", PASSWORD, language="fr") == (

@@ -17,7 +17,7 @@ pytestmark = [
 ]
 
 BANNER = {
-    "nl": "U bent aangemeld zonder uw tweede factor",
+    "nl": "Je bent aangemeld zonder je tweede factor",
     "fr": "Vous êtes connecté sans votre second facteur",
 }
 SET_UP = {
