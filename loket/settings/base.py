@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # Staff powers need a second factor, and access follows current memberships only.
     "loket.accounts.middleware.DeskSessionMiddleware",
     "loket.accounts.middleware.StaffMFAMiddleware",
+    # After the second-factor check, so that only a desk session reaches it.
+    "loket.middleware.AdminInputMiddleware",
 ]
 
 ROOT_URLCONF = "loket.urls"
