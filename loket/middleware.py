@@ -172,6 +172,4 @@ class AdminInputMiddleware:
 
 
 def _values(query_dict) -> list[str]:
-    return [key for key in query_dict] + [
-        value for key in query_dict for value in query_dict.getlist(key)
-    ]
+    return list(query_dict) + [value for key in query_dict for value in query_dict.getlist(key)]
