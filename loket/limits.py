@@ -4,11 +4,17 @@ A TextField has no length in the database, so a ModelForm built from one takes a
 megabytes; a multi-select or a list typed one item per line takes as many items as the request
 holds. Each form caps them here, with a translated message next to the field."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import connection
 from django.utils.translation import ngettext_lazy
+
+# The same creating form sent again within this time, by the same person, is taken as a
+# double click: it returns what the first one made.
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=5)
 
 # A long free text (a description, a note): about two pages.
 TEXT_MAX_LENGTH = 5000

@@ -1,11 +1,10 @@
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import User
+from loket.limits import DOUBLE_SUBMIT_WINDOW
 
 from .enums import MemberRole
 from .models import Membership, Organisation
@@ -23,7 +22,6 @@ ENTERPRISE_NUMBER_TAKEN = _(
 # it, so it fails just when the two arrive together, and it would not cover a second tab. Two
 # different organisations with the same name, registered by one person within minutes, are
 # not a real case; the message shown on a resend says what happened.
-DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=5)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
+from loket.limits import DOUBLE_SUBMIT_WINDOW
 from loket.organisations.models import Organisation
 
 from ..enums import ApplicationState, ClosedReason
@@ -111,9 +112,26 @@ def next_reference(year: int) -> str:
 def application_create(
     *, actor: User, organisation: Organisation, prefill_from: Application | None = None
 ) -> Application:
-    """A new draft for `organisation`, empty or copied from one of its earlier applications."""
+    """A new draft for `organisation`, empty or copied from one of its earlier applications.
+
+    An empty draft asked for again by the same person within DOUBLE_SUBMIT_WINDOW, while the
+    first is still untitled, is that first one: a double click opens one draft, not two.
+    """
     if prefill_from is None:
-        return Application.objects.create(organisation=organisation, created_by=actor)
+        User.objects.select_for_update().only("pk").get(pk=actor.pk)
+        blank = (
+            Application.objects.filter(
+                organisation=organisation,
+                created_by=actor,
+                state=A.DRAFT,
+                prefilled_from__isnull=True,
+                created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+                title="",
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        return blank or Application.objects.create(organisation=organisation, created_by=actor)
     if prefill_from.organisation_id != organisation.pk:
         raise ApplicationError(
             _("You can only start from one of your organisation's applications.")

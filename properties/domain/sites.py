@@ -2,13 +2,15 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
+from loket.limits import DOUBLE_SUBMIT_WINDOW
 from loket.organisations.models import Organisation
 
 from ..enums import (
@@ -126,11 +128,41 @@ def site_transition(
 
 @transaction.atomic
 def site_create(*, actor: User, owner: Organisation, **fields) -> Site:
-    """A new draft, for `owner`. Caseworkers may create one on an owner's behalf."""
+    """A new draft, for `owner`. Caseworkers may create one on an owner's behalf.
+
+    A blank draft asked for again by the same person within DOUBLE_SUBMIT_WINDOW, while the
+    first is still blank, is that first one: a double click opens one draft, not two. The
+    actor's row is locked first, so two such requests at once queue.
+    """
+    if not fields:
+        User.objects.select_for_update().only("pk").get(pk=actor.pk)
+        blank = (
+            Site.objects.filter(
+                owner=owner,
+                created_by=actor,
+                state=S.DRAFT,
+                created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+                street="",
+                units__isnull=True,
+            )
+            .exclude(_has_a_title())
+            .order_by("-created_at")
+            .first()
+        )
+        if blank is not None:
+            return blank
     site = Site.objects.create(owner=owner, created_by=actor, **fields)
     site.reference = f"S-{site.created_at:%Y}-{site.pk:05d}"
     site.save(update_fields=["reference"])
     return site
+
+
+def _has_a_title() -> Q:
+    """A title in any language (modeltranslation leaves the others empty or NULL)."""
+    titled = Q()
+    for code, _name in settings.LANGUAGES:
+        titled |= Q(**{f"title_{code}__gt": ""})
+    return titled
 
 
 def site_refresh_figures(*, site: Site) -> Site:
