@@ -567,3 +567,17 @@ def test_site_page_leads_an_anonymous_visitor_to_signup(client):
     html = client.get(f"/en/sites/{site.reference}/").content.decode()
     assert 'href="/en/accounts/signup/"' in html
     assert 'href="/en/my/applications/new/"' not in html
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("nl", "Oppervlakte vanaf (m²): Voer een getal in."),
+        ("fr", "Superficie à partir de (m²) : Saisissez un nombre."),
+    ],
+)
+def test_the_error_summary_names_the_field_in_the_readers_typography(client, language, expected):
+    html = client.get(f"{catalogue_url(language)}?surface_min=abc").content.decode()
+
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+    assert re.findall(r'<a href="#id_surface_min">(.*?)</a>', summary) == [expected]
