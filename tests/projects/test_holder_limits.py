@@ -11,6 +11,8 @@ from loket.communes.models import Commune
 from projects.domain.applications import application_create
 from projects.models import Application, ApplicationDocument
 
+from ..html import field_error
+
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -23,15 +25,6 @@ def url(name: str, **kwargs) -> str:
 
 def step_url(application: Application, step: str) -> str:
     return url("projects:holder_step", pk=application.pk, step=step)
-
-
-def field_error(response, field: str) -> str:
-    html = response.content.decode()
-    marker = f'id="id_{field}_error"'
-    if marker not in html:
-        return ""
-    start = html.index(marker)
-    return html[start : html.index("</ul>", start)]
 
 
 @pytest.fixture

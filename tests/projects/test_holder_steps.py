@@ -15,6 +15,7 @@ from projects.domain.applications import application_create
 from projects.models import Application, ApplicationDocument
 
 from ..factories import ApplicationFactory
+from ..html import field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +29,6 @@ def url(name: str, **kwargs) -> str:
 
 def step_url(application: Application, step: str) -> str:
     return url("projects:holder_step", pk=application.pk, step=step)
-
-
-def field_error(response, field: str) -> str:
-    html = response.content.decode()
-    marker = f'id="id_{field}_error"'
-    if marker not in html:
-        return ""
-    start = html.index(marker)
-    return html[start : html.index("</ul>", start)]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from projects.domain.saved_searches import saved_search_create
 from projects.models import SavedSearch, SavedSearchMatch
 
 from ..factories import SiteFactory
+from ..html import field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -112,15 +113,6 @@ def test_the_catalogue_offers_to_save_the_current_search(holder_client, anonymou
     anonymous = anonymous_client.get(f"{catalogue_url()}?surface_min=100").content.decode()
     assert f'action="{url("create")}"' not in anonymous
     assert "/accounts/login/?next=/nl/sites/%3Fsurface_min%3D100" in anonymous
-
-
-def field_error(response, field: str) -> str:
-    html = response.content.decode()
-    marker = f'id="id_{field}_error"'
-    if marker not in html:
-        return ""
-    start = html.index(marker)
-    return html[start : html.index("</ul>", start)]
 
 
 @pytest.mark.parametrize(

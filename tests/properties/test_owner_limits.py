@@ -14,6 +14,7 @@ from properties.domain import site_create
 from properties.models import Site, SiteDocument, Unit
 
 from ..factories import SiteFactory
+from ..html import field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +28,6 @@ def url(name: str, **kwargs) -> str:
 
 def step_url(site: Site, step: str) -> str:
     return url("properties:owner_step", pk=site.pk, step=step)
-
-
-def field_error(response, field: str) -> str:
-    html = response.content.decode()
-    marker = f'id="id_{field}_error"'
-    if marker not in html:
-        return ""
-    start = html.index(marker)
-    return html[start : html.index("</ul>", start)]
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from properties.domain import site_create, site_photo_add
 from properties.models import SiteDocument, SitePhoto
 
 from ..factories import SiteFactory
+from ..html import field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +26,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 def url(name: str, **kwargs) -> str:
     with translation.override("en"):
         return reverse(name, kwargs=kwargs)
-
-
-def field_error(response, field: str) -> str:
-    html = response.content.decode()
-    marker = f'id="id_{field}_error"'
-    if marker not in html:
-        return ""
-    start = html.index(marker)
-    return html[start : html.index("</ul>", start)]
 
 
 def jpeg(*, size=(64, 48), exif=None) -> bytes:

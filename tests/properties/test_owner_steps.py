@@ -13,6 +13,7 @@ from properties.domain import site_create
 from properties.models import Site, Unit
 
 from ..factories import SiteFactory, UnitFactory
+from ..html import field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +30,6 @@ def step_url(site: Site, step: str) -> str:
 @pytest.fixture
 def new_draft(owner):
     return site_create(actor=owner, owner=owner.active_organisation)
-
-
-def field_error(response, field: str) -> str:
-    """The text of the error list Django 5.2 renders next to `field`, or "" when none."""
-    html = response.content.decode()
-    marker = f'id="id_{field}_error"'
-    if marker not in html:
-        return ""
-    start = html.index(marker)
-    return html[start : html.index("</ul>", start)]
 
 
 def units_data(*rows, initial: int = 0) -> dict:
