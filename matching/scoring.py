@@ -494,8 +494,8 @@ def _waiting_line(application: ApplicationData, today: datetime.date) -> Line:
 
 
 def rank(results, limit: int) -> list[Result]:
-    """The best `limit` results that are not excluded: highest score first, then the closest
-    surface, then the oldest id, so the order is stable."""
+    """The best `limit` results that are not excluded: highest score first, then the lower
+    site id and the lower application id, so that equal scores keep a stable order."""
     kept = [r for r in results if not r.excluded]
     kept.sort(key=lambda r: (-r.score, r.site_id, r.application_id))
     return kept[:limit]
@@ -628,17 +628,3 @@ def expectation_names() -> dict:
         "mix": gettext("a mix of uses"),
         "commune": gettext("the commune involved"),
     }
-
-
-# The decline reason that fits a failed hard filter, for the desk's record.
-FAILURE_REASONS = {
-    "too_small": "too_small",
-    "too_big": "too_big",
-    "too_expensive": "too_expensive",
-    "dates": "dates",
-    "activity": "activity_not_allowed",
-    "housing": "activity_not_allowed",
-    "not_public": "not_public",
-    "not_accessible": "not_accessible",
-    "commune": "location",
-}
