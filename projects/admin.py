@@ -2,23 +2,16 @@
 demand figures, internal notes, and actions that call `projects.domain`. Nothing here sets a
 state itself."""
 
-from dataclasses import dataclass
-
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path
+from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from loket.accounts.models import User
+from loket.admin_desk import DeskAction, DeskAdmin
 from loket.admin_filters import AgeFilter as SharedAgeFilter
 from loket.admin_filters import QueueFilter as SharedQueueFilter
 
@@ -36,179 +29,109 @@ from .figures import SURFACE_BAND_LABELS, demand_figures, surface_band_q
 from .models import Application, ApplicationDocument, ApplicationNote, ApplicationTransition
 
 A = ApplicationState
-SEEN_STATE_PREFIX = "seen_state_"
 
 # --- Desk actions ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeskAction:
-    """One button of the desk, and what it asks for first."""
-
-    name: str
-    label: str
-    from_states: tuple = ()
-    asks_message: bool = False
-    asks_assignee: bool = False
-    closed_reason: str = ""
-
-
-DESK_ACTIONS = [
-    DeskAction("assign_to_me", _("Assign to me"), from_states=OPEN_STATES),
-    DeskAction("assign_to", _("Assign to…"), from_states=OPEN_STATES, asks_assignee=True),
-    DeskAction("qualify", _("Qualify"), from_states=(A.SUBMITTED,)),
-    DeskAction(
-        "mark_incomplete",
-        _("Mark incomplete with a message"),
-        from_states=(A.SUBMITTED, A.QUALIFIED),
-        asks_message=True,
-    ),
-    DeskAction("start_searching", _("Start searching"), from_states=(A.QUALIFIED,)),
-    DeskAction(
-        "close_ineligible",
-        _("Close as ineligible"),
-        from_states=OPEN_STATES,
-        asks_message=True,
-        closed_reason=ClosedReason.INELIGIBLE,
-    ),
-    DeskAction(
-        "close_no_match",
-        _("Close: no match"),
-        from_states=OPEN_STATES,
-        asks_message=True,
-        closed_reason=ClosedReason.NO_MATCH,
-    ),
-]
-DESK_ACTIONS_BY_NAME = {action.name: action for action in DESK_ACTIONS}
 
 
 def staff_users():
     return User.objects.filter(is_staff=True, is_active=True).order_by("first_name", "last_name")
 
 
-class DeskActionForm(forms.Form):
-    """The intermediate page of the actions that need a message or a caseworker."""
-
+class HolderMessageForm(forms.Form):
     message = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), required=True
+        label=_("Message to the holder"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=_(
+            "The holder sees this message on their dashboard; it is also kept in the "
+            "application's history."
+        ),
     )
+
+
+class CloseReasonForm(forms.Form):
+    message = forms.CharField(
+        label=_("Reason (kept in the history)"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+    )
+
+
+class AssigneeForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Caseworker"), queryset=User.objects.none())
 
-    def __init__(self, *args, action: DeskAction, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.action = action
-        if action.asks_message:
-            if action.closed_reason:
-                self.fields["message"].label = _("Reason (kept in the history)")
-            else:
-                self.fields["message"].label = _("Message to the holder")
-                self.fields["message"].help_text = _(
-                    "The holder sees this message on their dashboard; it is also kept in the "
-                    "application's history."
-                )
-        else:
-            del self.fields["message"]
-        if action.asks_assignee:
-            self.fields["assignee"].queryset = staff_users()
-        else:
-            del self.fields["assignee"]
+        self.fields["assignee"].queryset = staff_users()
 
 
-@transaction.atomic
-def apply_action(request, action: DeskAction, application: Application, *, message, assignee):
-    actor = request.user
-    if action.name == "assign_to_me":
-        return application_assign(application=application, actor=actor, assignee=actor)
-    if action.name == "assign_to":
-        return application_assign(application=application, actor=actor, assignee=assignee)
-    if action.name == "qualify":
-        return application_qualify(application=application, actor=actor)
-    if action.name == "mark_incomplete":
-        return application_mark_incomplete(application=application, actor=actor, message=message)
-    if action.name == "start_searching":
-        return application_transition(application=application, to_state=A.SEARCHING, actor=actor)
-    if action.closed_reason:
-        return application_transition(
+def close(closed_reason: str):
+    def run(application, actor, data):
+        application_transition(
             application=application,
             to_state=A.CLOSED,
             actor=actor,
-            reason=message,
-            closed_reason=action.closed_reason,
+            reason=data["message"],
+            closed_reason=closed_reason,
         )
-    raise ApplicationError(_("Unknown action."))  # pragma: no cover
+
+    return run
 
 
-def run_desk_action(
-    request, action: DeskAction, applications, *, seen_states, message="", assignee=None
-):
-    """Apply one desk action to each application and tell the caseworker what happened."""
-    done, failed = [], []
-    for application in applications:
-        seen = seen_states.get(application.pk)
-        try:
-            if seen and seen != application.state:
-                raise ApplicationConflict()
-            if action.from_states and application.state not in action.from_states:
-                raise ApplicationError(
-                    _("“%(action)s” does not apply to an application that is “%(state)s”.")
-                    % {"action": action.label, "state": A(application.state).label}
-                )
-            apply_action(request, action, application, message=message, assignee=assignee)
-        except ApplicationError as error:
-            failed.append((application, error.message))
-        else:
-            done.append(application)
-    if done:
-        messages.success(
-            request,
-            ngettext(
-                "%(action)s: done for %(count)d application (%(references)s).",
-                "%(action)s: done for %(count)d applications (%(references)s).",
-                len(done),
-            )
-            % {
-                "action": action.label,
-                "count": len(done),
-                "references": ", ".join(a.reference or str(a.pk) for a in done),
-            },
-        )
-    for application, error in failed:
-        messages.error(
-            request,
-            _("%(action)s failed for %(reference)s: %(error)s")
-            % {
-                "action": action.label,
-                "reference": application.reference or application.pk,
-                "error": error,
-            },
-        )
-    return done, failed
-
-
-def seen_states_from(post) -> dict[int, str]:
-    states = {}
-    for key, value in post.items():
-        if key.startswith(SEEN_STATE_PREFIX) and value in A.values:
-            try:
-                states[int(key.removeprefix(SEEN_STATE_PREFIX))] = value
-            except ValueError:
-                continue
-    return states
-
-
-def make_changelist_action(action: DeskAction):
-    def changelist_action(modeladmin, request, queryset):
-        if request.POST.get("select_across") == "1":
-            applications = list(queryset)
-        else:
-            # A selected application that has meanwhile left the queue is still reported.
-            selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
-            applications = list(Application.objects.filter(pk__in=selected).order_by("pk"))
-        seen_states = seen_states_from(request.POST)
-        return modeladmin.run_with_form(request, action, applications, seen_states)
-
-    changelist_action.__name__ = action.name
-    return admin.action(description=action.label, permissions=["change"])(changelist_action)
+DESK_ACTIONS = [
+    DeskAction(
+        "assign_to_me",
+        _("Assign to me"),
+        run=lambda application, actor, data: application_assign(
+            application=application, actor=actor, assignee=actor
+        ),
+        from_states=OPEN_STATES,
+    ),
+    DeskAction(
+        "assign_to",
+        _("Assign to…"),
+        run=lambda application, actor, data: application_assign(
+            application=application, actor=actor, assignee=data["assignee"]
+        ),
+        from_states=OPEN_STATES,
+        form=AssigneeForm,
+    ),
+    DeskAction(
+        "qualify",
+        _("Qualify"),
+        A.QUALIFIED,
+        run=lambda application, actor, data: application_qualify(
+            application=application, actor=actor
+        ),
+        from_states=(A.SUBMITTED,),
+    ),
+    DeskAction(
+        "mark_incomplete",
+        _("Mark incomplete with a message"),
+        A.INCOMPLETE,
+        run=lambda application, actor, data: application_mark_incomplete(
+            application=application, actor=actor, message=data["message"]
+        ),
+        from_states=(A.SUBMITTED, A.QUALIFIED),
+        form=HolderMessageForm,
+    ),
+    DeskAction("start_searching", _("Start searching"), A.SEARCHING, from_states=(A.QUALIFIED,)),
+    DeskAction(
+        "close_ineligible",
+        _("Close as ineligible"),
+        A.CLOSED,
+        run=close(ClosedReason.INELIGIBLE),
+        from_states=OPEN_STATES,
+        form=CloseReasonForm,
+    ),
+    DeskAction(
+        "close_no_match",
+        _("Close: no match"),
+        A.CLOSED,
+        run=close(ClosedReason.NO_MATCH),
+        from_states=OPEN_STATES,
+        form=CloseReasonForm,
+    ),
+]
+DESK_ACTIONS_BY_NAME = {action.name: action for action in DESK_ACTIONS}
 
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -334,9 +257,18 @@ CONTENT_FIELDS = [
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
-    # Desk buttons on the change page (shared by the desk's admins).
+class ApplicationAdmin(DeskAdmin):
     change_form_template = "admin/projects/application/change_form.html"
+    desk_actions = DESK_ACTIONS
+    conflict_error = ApplicationConflict
+    domain_errors = (ApplicationError,)
+    done_message = ngettext_lazy(
+        "%(action)s: done for %(count)d application (%(references)s).",
+        "%(action)s: done for %(count)d applications (%(references)s).",
+        "count",
+    )
+    failed_message = _("%(action)s failed for %(reference)s: %(error)s")
+    not_applicable_message = _("“%(action)s” does not apply to an application that is “%(state)s”.")
     list_display = [
         "reference",
         "title",
@@ -364,7 +296,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     # Plain checkboxes: Django's filter_horizontal widget breaks ARIA rules (axe) and needs JS.
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [ApplicationNoteInline, ApplicationDocumentInline, ApplicationTransitionInline]
-    actions = [make_changelist_action(action) for action in DESK_ACTIONS]
     readonly_fields = [
         "reference",
         "organisation",
@@ -442,16 +373,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         ),
     ]
 
-    @admin.display(description=_("state"), ordering="state")
-    def state_column(self, obj: Application) -> str:
-        return format_html(
-            '{}<input type="hidden" name="{}{}" value="{}">',
-            obj.get_state_display(),
-            SEEN_STATE_PREFIX,
-            obj.pk,
-            obj.state,
-        )
-
     @admin.display(description=_("surface (m²)"), ordering="surface_min")
     def surface_column(self, obj: Application) -> str:
         if obj.surface_min is None and obj.surface_max is None:
@@ -494,69 +415,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "figures": demand_figures()}
         return super().changelist_view(request, extra_context)
 
-    # --- Buttons on the change page ------------------------------------------------------
+    # --- Desk actions --------------------------------------------------------------------
 
-    def get_urls(self):
-        urls = [
-            path(
-                "<path:object_id>/desk-action/<str:action_name>/",
-                self.admin_site.admin_view(self.desk_action_view),
-                name="projects_application_desk_action",
-            ),
-        ]
-        return urls + super().get_urls()
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        application = self.get_object(request, object_id)
-        if application is not None and self.has_change_permission(request, application):
-            extra_context["desk_actions"] = [
-                action
-                for action in DESK_ACTIONS
-                if not action.from_states or application.state in action.from_states
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def desk_action_view(self, request, object_id, action_name):
-        application = get_object_or_404(Application, pk=object_id)
-        action = DESK_ACTIONS_BY_NAME.get(action_name)
-        if action is None or request.method != "POST":
-            return redirect("admin:projects_application_change", application.pk)
-        if not self.has_change_permission(request, application):
-            raise PermissionDenied
-        seen_states = {application.pk: request.POST.get("seen_state", application.state)}
-        response = self.run_with_form(request, action, [application], seen_states)
-        return response or redirect("admin:projects_application_change", application.pk)
-
-    def run_with_form(self, request, action, applications, seen_states):
-        if action.asks_message or action.asks_assignee:
-            form = DeskActionForm(request.POST if "apply" in request.POST else None, action=action)
-            if not form.is_valid():
-                return self.desk_action_page(request, action, applications, form, seen_states)
-            run_desk_action(
-                request,
-                action,
-                applications,
-                seen_states=seen_states,
-                message=form.cleaned_data.get("message", ""),
-                assignee=form.cleaned_data.get("assignee"),
-            )
-            return None
-        run_desk_action(request, action, applications, seen_states=seen_states)
-        return None
-
-    def desk_action_page(self, request, action, applications, form, seen_states):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": action.label,
-            "opts": self.model._meta,
-            "action": action,
-            "objects": applications,
-            "form": form,
-            "seen_states": [(a.pk, seen_states.get(a.pk, a.state)) for a in applications],
-            "seen_state_prefix": SEEN_STATE_PREFIX,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "from_changelist": ACTION_CHECKBOX_NAME in request.POST,
-            "select_across": request.POST.get("select_across", "0"),
-        }
-        return TemplateResponse(request, "admin/desk/action_page.html", context)
+    def transition(self, application, to_state, actor, data):
+        application_transition(application=application, to_state=to_state, actor=actor)

@@ -1,24 +1,20 @@
 """The desk's admin for sites: a review queue, translation tabs, inlines, and actions that call
 `properties.domain.site_transition`. Nothing here sets a state itself."""
 
-from dataclasses import dataclass, field
-
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from loket.admin_desk import DeskAction, DeskAdmin
 from loket.admin_filters import QueueFilter as SharedQueueFilter
 
 from .domain import SiteConflict, SiteError, site_create, site_refresh_figures, site_transition
@@ -32,206 +28,85 @@ from .models.unit import MAX_UNITS
 
 # --- Desk actions ----------------------------------------------------------------------------
 
-# Every row of the changelist carries the state the caseworker saw, so an action taken on a
-# stale list loses the compare-and-swap in site_transition instead of acting on a new state.
-SEEN_STATE_PREFIX = "seen_state_"
+
+class OwnerMessageForm(forms.Form):
+    """What the owner is told: kept on the site for their dashboard, and in the history."""
+
+    message = forms.CharField(
+        label=_("Message to the owner"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=_(
+            "The owner sees this message on their dashboard; it is also kept in the site's history."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "message" in cleaned:
+            cleaned["desk_message"] = cleaned["message"]
+        return cleaned
 
 
-@dataclass(frozen=True)
-class DeskAction:
-    """One button of the desk: which state it leads to, and what it asks for first."""
-
-    name: str
-    label: str
-    to_state: str
-    # Only from these states; empty means any state that ALLOWED accepts.
-    from_states: tuple = ()
-    asks_message: bool = False
-    asks_closed_reason: bool = False
-    fields: dict = field(default_factory=dict)
+class CloseForm(forms.Form):
+    closed_reason = forms.ChoiceField(label=_("Closed because"), choices=ClosedReason.choices)
+    message = forms.CharField(
+        label=_("Note for the history (optional)"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        required=False,
+    )
 
 
+def publish(publication: str = ""):
+    """Published again: the owner's message is cleared; the publication set, when given."""
+    fields = {"desk_message": ""} | ({"publication": publication} if publication else {})
+
+    def run(site, actor, data):
+        site_transition(site=site, to_state=SiteState.PUBLISHED, actor=actor, **fields)
+
+    return run
+
+
+PUBLISHABLE = (
+    SiteState.SUBMITTED,
+    SiteState.UNDER_REVIEW,
+    SiteState.SUSPENDED,
+    SiteState.PUBLISHED,
+)
 DESK_ACTIONS = [
-    DeskAction(
-        "start_review",
-        _("Start review"),
-        SiteState.UNDER_REVIEW,
-    ),
+    DeskAction("start_review", _("Start review"), SiteState.UNDER_REVIEW),
     DeskAction(
         "publish_public",
         _("Publish (public)"),
         SiteState.PUBLISHED,
-        from_states=(
-            SiteState.SUBMITTED,
-            SiteState.UNDER_REVIEW,
-            SiteState.SUSPENDED,
-            SiteState.PUBLISHED,
-        ),
-        fields={"publication": Publication.PUBLIC, "desk_message": ""},
+        run=publish(Publication.PUBLIC),
+        from_states=PUBLISHABLE,
     ),
     DeskAction(
         "publish_desk_only",
         _("Publish (desk only)"),
         SiteState.PUBLISHED,
-        from_states=(
-            SiteState.SUBMITTED,
-            SiteState.UNDER_REVIEW,
-            SiteState.SUSPENDED,
-            SiteState.PUBLISHED,
-        ),
-        fields={"publication": Publication.DESK_ONLY, "desk_message": ""},
+        run=publish(Publication.DESK_ONLY),
+        from_states=PUBLISHABLE,
     ),
     DeskAction(
         "send_back",
         _("Send back to the owner with a message"),
         SiteState.DRAFT,
-        asks_message=True,
+        form=OwnerMessageForm,
     ),
-    DeskAction(
-        "suspend",
-        _("Suspend with a message"),
-        SiteState.SUSPENDED,
-        asks_message=True,
-    ),
+    DeskAction("suspend", _("Suspend with a message"), SiteState.SUSPENDED, form=OwnerMessageForm),
     DeskAction(
         "resume",
         _("Resume"),
         SiteState.PUBLISHED,
+        run=publish(),
         from_states=(SiteState.SUSPENDED,),
-        fields={"desk_message": ""},
     ),
     DeskAction("mark_released", _("Mark released"), SiteState.RELEASED),
     DeskAction("withdraw", _("Withdraw"), SiteState.WITHDRAWN),
-    DeskAction(
-        "close",
-        _("Close (demolished / works started)"),
-        SiteState.CLOSED,
-        asks_closed_reason=True,
-    ),
+    DeskAction("close", _("Close (demolished / works started)"), SiteState.CLOSED, form=CloseForm),
 ]
 DESK_ACTIONS_BY_NAME = {action.name: action for action in DESK_ACTIONS}
-
-
-class DeskMessageForm(forms.Form):
-    """The intermediate page of the actions that explain themselves to the owner."""
-
-    message = forms.CharField(
-        label=_("Message to the owner"),
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        required=False,
-    )
-    closed_reason = forms.ChoiceField(
-        label=_("Closed because"), choices=ClosedReason.choices, required=False
-    )
-
-    def __init__(self, *args, action: DeskAction, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.action = action
-        if action.asks_message:
-            self.fields["message"].required = True
-            self.fields["message"].help_text = _(
-                "The owner sees this message on their dashboard; it is also kept in the "
-                "site's history."
-            )
-        else:
-            self.fields["message"].label = _("Note for the history (optional)")
-        if action.asks_closed_reason:
-            self.fields["closed_reason"].required = True
-        else:
-            del self.fields["closed_reason"]
-
-
-def run_desk_action(request, action: DeskAction, sites, *, seen_states, message="", reason=""):
-    """Apply one desk action to each site and tell the caseworker, per site, what happened."""
-    done, failed = [], []
-    for site in sites:
-        seen = seen_states.get(site.pk)
-        fields = dict(action.fields)
-        if action.asks_message:
-            fields["desk_message"] = message
-        if action.asks_closed_reason:
-            fields["closed_reason"] = reason
-        if action.to_state == SiteState.UNDER_REVIEW:
-            fields["reviewer"] = request.user
-        try:
-            if seen and seen != site.state:
-                # The caseworker acted on a state that is no longer there.
-                raise SiteConflict()
-            if action.from_states and site.state not in action.from_states:
-                raise SiteError(
-                    _("“%(action)s” does not apply to a site that is “%(state)s”.")
-                    % {"action": action.label, "state": SiteState(site.state).label}
-                )
-            site_transition(
-                site=site, to_state=action.to_state, actor=request.user, reason=message, **fields
-            )
-        except SiteError as error:
-            failed.append((site, error.message))
-        else:
-            done.append(site)
-    if done:
-        messages.success(
-            request,
-            ngettext(
-                "%(action)s: done for %(count)d site (%(references)s).",
-                "%(action)s: done for %(count)d sites (%(references)s).",
-                len(done),
-            )
-            % {
-                "action": action.label,
-                "count": len(done),
-                "references": ", ".join(site.reference or str(site.pk) for site in done),
-            },
-        )
-    for site, error in failed:
-        messages.error(
-            request,
-            _("%(action)s failed for %(reference)s: %(error)s")
-            % {"action": action.label, "reference": site.reference or site.pk, "error": error},
-        )
-    return done, failed
-
-
-def seen_states_from(post) -> dict[int, str]:
-    states = {}
-    for key, value in post.items():
-        if key.startswith(SEEN_STATE_PREFIX) and value in SiteState.values:
-            try:
-                states[int(key.removeprefix(SEEN_STATE_PREFIX))] = value
-            except ValueError:
-                continue
-    return states
-
-
-def make_changelist_action(action: DeskAction):
-    """An admin action (changelist drop-down) for one desk action."""
-
-    def changelist_action(modeladmin, request, queryset):
-        if request.POST.get("select_across") == "1":
-            sites = list(queryset)
-        else:
-            # Not the filtered queryset: a selected site that has meanwhile left the queue must
-            # still be reported (as changed by someone else), not silently skipped.
-            selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
-            sites = list(Site.objects.filter(pk__in=selected).order_by("reference"))
-        if action.asks_message or action.asks_closed_reason:
-            form = DeskMessageForm(request.POST if "apply" in request.POST else None, action=action)
-            if not form.is_valid():
-                return modeladmin.desk_message_page(request, action, sites, form)
-            run_desk_action(
-                request,
-                action,
-                sites,
-                seen_states=seen_states_from(request.POST),
-                message=form.cleaned_data["message"],
-                reason=form.cleaned_data.get("closed_reason", ""),
-            )
-            return None
-        run_desk_action(request, action, sites, seen_states=seen_states_from(request.POST))
-        return None
-
-    changelist_action.__name__ = action.name
-    return admin.action(description=action.label, permissions=["change"])(changelist_action)
 
 
 # Written only by site_transition, site_create and site_refresh_figures; the owner is chosen in
@@ -422,9 +297,19 @@ class SiteTransitionInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(TabbedTranslationAdmin):
-    # Desk buttons on the change page (shared by the desk's admins).
+class SiteAdmin(DeskAdmin, TabbedTranslationAdmin):
     change_form_template = "admin/properties/site/change_form.html"
+    desk_actions = DESK_ACTIONS
+    conflict_error = SiteConflict
+    domain_errors = (SiteError,)
+    desk_action_ordering = ("reference",)
+    done_message = ngettext_lazy(
+        "%(action)s: done for %(count)d site (%(references)s).",
+        "%(action)s: done for %(count)d sites (%(references)s).",
+        "count",
+    )
+    failed_message = _("%(action)s failed for %(reference)s: %(error)s")
+    not_applicable_message = _("“%(action)s” does not apply to a site that is “%(state)s”.")
     form = SiteAdminForm
     list_display = [
         "reference",
@@ -452,7 +337,6 @@ class SiteAdmin(TabbedTranslationAdmin):
     list_per_page = 50
     autocomplete_fields = ["owner", "manager"]
     inlines = [UnitInline, SitePhotoInline, SiteDocumentInline, SiteTransitionInline]
-    actions = [make_changelist_action(action) for action in DESK_ACTIONS]
     readonly_fields = [
         "reference",
         "state",
@@ -573,16 +457,6 @@ class SiteAdmin(TabbedTranslationAdmin):
     def updated_column(self, obj: Site) -> str:
         return date_format(localtime(obj.updated_at), "SHORT_DATE_FORMAT")
 
-    @admin.display(description=_("state"), ordering="state")
-    def state_column(self, obj: Site) -> str:
-        return format_html(
-            '{}<input type="hidden" name="{}{}" value="{}">',
-            obj.get_state_display(),
-            SEEN_STATE_PREFIX,
-            obj.pk,
-            obj.state,
-        )
-
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in ("commune", "kind", "condition", "economic_model"):
@@ -622,77 +496,18 @@ class SiteAdmin(TabbedTranslationAdmin):
         # Units and terms decide the total surface and the estimated cost.
         site_refresh_figures(site=form.instance)
 
-    # --- Buttons on the change page ------------------------------------------------------
+    # --- Desk actions --------------------------------------------------------------------
 
-    def get_urls(self):
-        urls = [
-            path(
-                "<path:object_id>/desk-action/<str:action_name>/",
-                self.admin_site.admin_view(self.desk_action_view),
-                name="properties_site_desk_action",
-            ),
-        ]
-        return urls + super().get_urls()
+    def allowed_targets(self, site, user):
+        return allowed_targets(site, user)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        site = self.get_object(request, object_id)
-        if site is not None and self.has_change_permission(request, site):
-            extra_context["desk_actions"] = self.available_actions(request, site)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def available_actions(self, request, site: Site) -> list[DeskAction]:
-        targets = set(allowed_targets(site, request.user))
-        return [
-            action
-            for action in DESK_ACTIONS
-            if action.to_state in targets
-            and (not action.from_states or site.state in action.from_states)
-        ]
-
-    def desk_action_view(self, request, object_id, action_name):
-        site = get_object_or_404(Site, pk=object_id)
-        action = DESK_ACTIONS_BY_NAME.get(action_name)
-        if action is None or request.method != "POST":
-            return redirect("admin:properties_site_change", site.pk)
-        if not self.has_change_permission(request, site):
-            raise PermissionDenied
-        seen_states = {site.pk: request.POST.get("seen_state", site.state)}
-        if action.asks_message or action.asks_closed_reason:
-            form = DeskMessageForm(request.POST if "apply" in request.POST else None, action=action)
-            if not form.is_valid():
-                return self.desk_message_page(
-                    request, action, [site], form, seen_states=seen_states
-                )
-            run_desk_action(
-                request,
-                action,
-                [site],
-                seen_states=seen_states,
-                message=form.cleaned_data["message"],
-                reason=form.cleaned_data.get("closed_reason", ""),
-            )
-        else:
-            run_desk_action(request, action, [site], seen_states=seen_states)
-        return redirect("admin:properties_site_change", site.pk)
-
-    def desk_message_page(self, request, action, sites, form, *, seen_states=None):
-        if seen_states is None:
-            seen_states = seen_states_from(request.POST)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": action.label,
-            "opts": self.model._meta,
-            "action": action,
-            "objects": sites,
-            "form": form,
-            "seen_states": [(site.pk, seen_states.get(site.pk, site.state)) for site in sites],
-            "seen_state_prefix": SEEN_STATE_PREFIX,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "from_changelist": ACTION_CHECKBOX_NAME in request.POST,
-            "select_across": request.POST.get("select_across", "0"),
-        }
-        return TemplateResponse(request, "admin/desk/action_page.html", context)
+    def transition(self, site, to_state, actor, data):
+        fields = {name: data[name] for name in ("desk_message", "closed_reason") if name in data}
+        if to_state == SiteState.UNDER_REVIEW:
+            fields["reviewer"] = actor
+        site_transition(
+            site=site, to_state=to_state, actor=actor, reason=data.get("message", ""), **fields
+        )
 
 
 @admin.register(SiteTransition)

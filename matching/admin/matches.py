@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from loket.admin_desk import DeskAction, DeskAdmin
 from loket.admin_filters import AgeFilter, QueueFilter
 from loket.reference.models import DeclineReason
 from projects.admin import ReadOnlyInline
@@ -25,6 +26,7 @@ from properties.models import Site, Unit
 from ..domain import (
     MatchConflict,
     MatchError,
+    OccupationError,
     allowed_targets,
     match_answer,
     match_create,
@@ -54,7 +56,7 @@ from ..models import (
     Suggestion,
     VisitSlot,
 )
-from .desk import DATE_INPUT, DeskAction, DeskActionsAdmin, M, Names, as_pk, render_lines
+from .desk import DATE_INPUT, M, Names, as_pk, render_lines
 
 # --- Forms of the match actions --------------------------------------------------------------
 
@@ -112,80 +114,61 @@ def _answer(accept: bool):
     return run
 
 
-def _move(to_state: str):
-    def run(match, actor, data):
-        match_transition(match=match, to_state=to_state, actor=actor)
-
-    return run
-
-
 def _sign(match, actor, data):
     terms = {name: value for name, value in data.items() if name != "starts_on"}
     match_sign(match=match, actor=actor, starts_on=data["starts_on"], **terms)
 
 
 MATCH_ACTIONS = [
-    DeskAction("shortlist", _("Shortlist"), _move(M.SHORTLISTED), M.SHORTLISTED),
-    DeskAction(
-        "propose_owner", _("Propose to the owner"), _move(M.PROPOSED_OWNER), M.PROPOSED_OWNER
-    ),
-    DeskAction(
-        "owner_accepts",
-        _("Record: the owner accepts"),
-        _answer(True),
-        M.OWNER_ACCEPTED,
-    ),
+    DeskAction("shortlist", _("Shortlist"), M.SHORTLISTED),
+    DeskAction("propose_owner", _("Propose to the owner"), M.PROPOSED_OWNER),
+    DeskAction("owner_accepts", _("Record: the owner accepts"), M.OWNER_ACCEPTED, _answer(True)),
     DeskAction(
         "owner_declines",
         _("Record: the owner declines"),
-        _answer(False),
         M.OWNER_DECLINED,
+        _answer(False),
         form=ReasonForm,
     ),
     DeskAction(
         "propose_holder",
         _("Propose to the holder"),
+        M.PROPOSED_HOLDER,
         lambda match, actor, data: match_propose_to_holder(
             match=match, actor=actor, message=data.get("message", "")
         ),
-        M.PROPOSED_HOLDER,
         form=MessageForm,
     ),
-    DeskAction(
-        "holder_accepts",
-        _("Record: the holder accepts"),
-        _answer(True),
-        M.HOLDER_ACCEPTED,
-    ),
+    DeskAction("holder_accepts", _("Record: the holder accepts"), M.HOLDER_ACCEPTED, _answer(True)),
     DeskAction(
         "holder_declines",
         _("Record: the holder declines"),
-        _answer(False),
         M.HOLDER_DECLINED,
+        _answer(False),
         form=ReasonForm,
     ),
     DeskAction(
         "visit_done",
         _("Visit done"),
+        M.VISIT_DONE,
         lambda match, actor, data: match_visit_done(
             match=match, actor=actor, report=data.get("report", "")
         ),
-        M.VISIT_DONE,
         form=VisitReportForm,
     ),
-    DeskAction("agree", _("Mark as agreed"), _move(M.AGREED), M.AGREED),
-    DeskAction("drafting", _("Start drafting the agreement"), _move(M.DRAFTING), M.DRAFTING),
-    DeskAction("sign", _("Sign the agreement"), _sign, M.SIGNED, form=SignForm),
+    DeskAction("agree", _("Mark as agreed"), M.AGREED),
+    DeskAction("drafting", _("Start drafting the agreement"), M.DRAFTING),
+    DeskAction("sign", _("Sign the agreement"), M.SIGNED, _sign, form=SignForm),
     DeskAction(
         "withdraw",
         _("Withdraw"),
+        M.WITHDRAWN,
         lambda match, actor, data: match_withdraw(
             match=match,
             actor=actor,
             decline_reason=data["decline_reason"],
             reason=data.get("reason", ""),
         ),
-        M.WITHDRAWN,
         form=ReasonForm,
     ),
 ]
@@ -336,10 +319,10 @@ class VisitSlotInline(admin.TabularInline):
 
 
 @admin.register(Match)
-class MatchAdmin(DeskActionsAdmin):
+class MatchAdmin(DeskAdmin):
     desk_actions = MATCH_ACTIONS
-    state_choices = M
-    conflict = MatchConflict
+    conflict_error = MatchConflict
+    domain_errors = (MatchError, OccupationError)
     list_display = [
         "application_column",
         "site_column",
@@ -405,9 +388,18 @@ class MatchAdmin(DeskActionsAdmin):
         (_("End"), {"fields": [("decline_reason", "ended_by"), "decline_text"]}),
     ]
 
-    def available_actions(self, request, match) -> list[DeskAction]:
-        targets = set(allowed_targets(match, request.user))
-        return [action for action in self.desk_actions if action.to_state in targets]
+    def has_add_permission(self, request) -> bool:
+        # A match starts from a suggestion, on the candidate screens.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def allowed_targets(self, match, user):
+        return allowed_targets(match, user)
+
+    def transition(self, match, to_state, actor, data):
+        match_transition(match=match, to_state=to_state, actor=actor)
 
     def describe(self, match) -> str:
         return f"{match.application.reference} ↔ {match.site.reference}"

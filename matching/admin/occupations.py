@@ -10,11 +10,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from loket.admin_desk import DeskAction, DeskAdmin
 from loket.organisations.models import Organisation
 from projects.admin import ReadOnlyInline
 
 from ..domain import (
+    MatchError,
     OccupationConflict,
+    OccupationError,
     occupation_end,
     occupation_extend,
     occupation_start_problems,
@@ -35,7 +38,7 @@ from ..models import (
     OccupationUnit,
     SteeringMeeting,
 )
-from .desk import DATE_INPUT, OS, DeskAction, DeskActionsAdmin
+from .desk import DATE_INPUT, OS
 
 # --- Occupations -----------------------------------------------------------------------------
 
@@ -73,16 +76,13 @@ OCCUPATION_ACTIONS = [
     DeskAction(
         "start_running",
         _("Start: the occupation is running"),
-        lambda occupation, actor, data: occupation_transition(
-            occupation=occupation, to_state=OS.RUNNING, actor=actor
-        ),
         OS.RUNNING,
         from_states=(OS.PREPARING,),
     ),
     DeskAction(
         "extend",
         _("Extend"),
-        lambda occupation, actor, data: occupation_extend(
+        run=lambda occupation, actor, data: occupation_extend(
             occupation=occupation, actor=actor, ends_on=data["ends_on"]
         ),
         from_states=ACTIVE_OCCUPATION_STATES,
@@ -91,8 +91,8 @@ OCCUPATION_ACTIONS = [
     DeskAction(
         "end",
         _("End, with the checklist"),
-        lambda occupation, actor, data: occupation_end(occupation=occupation, actor=actor, **data),
         OS.ENDED,
+        lambda occupation, actor, data: occupation_end(occupation=occupation, actor=actor, **data),
         from_states=ACTIVE_OCCUPATION_STATES,
         form=EndForm,
     ),
@@ -156,11 +156,11 @@ OCCUPATION_EDITABLE = [
 
 
 @admin.register(Occupation)
-class OccupationAdmin(DeskActionsAdmin):
+class OccupationAdmin(DeskAdmin):
     change_form_template = "admin/matching/occupation/change_form.html"
     desk_actions = OCCUPATION_ACTIONS
-    state_choices = OS
-    conflict = OccupationConflict
+    conflict_error = OccupationConflict
+    domain_errors = (OccupationError, MatchError)
     list_display = [
         "site",
         "occupants_column",
@@ -239,6 +239,16 @@ class OccupationAdmin(DeskActionsAdmin):
             },
         ),
     ]
+
+    def has_add_permission(self, request) -> bool:
+        # An occupation starts from a signed match.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def transition(self, occupation, to_state, actor, data):
+        occupation_transition(occupation=occupation, to_state=to_state, actor=actor)
 
     def describe(self, occupation) -> str:
         return f"{occupation.site.reference} – {occupation.application.reference}"

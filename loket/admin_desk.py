@@ -1,0 +1,319 @@
+"""The desk's actions in the admin, declared once per workflow and run the same way everywhere.
+
+A workflow's admin subclasses `DeskAdmin` and lists its `desk_actions`: each `DeskAction` names
+a button (and a changelist action), the state it leads to or the domain call it makes, the form
+it asks first and the permission it needs. The base gives every action:
+
+- the same permission check: desk powers (a staff session that passed the second factor,
+  `loket.accounts.access.has_desk_powers`) and the model permission the action names;
+- the same seen-state check: each changelist row and each change page posts the state the
+  caseworker saw (`seen_state_<pk>`, `seen_state`); a record that has moved since is reported
+  as changed by someone else, in the caseworker's language, and left alone;
+- one transaction per record: the row is locked, checked and changed, or nothing is;
+- translated messages, one line for what was done and one per record that failed, and the
+  action's form again, with its errors next to the fields, when it does not validate.
+
+The domain decides; the base never sets a state. A workflow's own wording (the noun in "done
+for 2 sites") is declared on its admin as `done_message`, `failed_message` and
+`not_applicable_message`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from loket.accounts.access import has_desk_powers
+
+# Every changelist row carries the state the caseworker saw, under this prefix and its key; a
+# change page posts it as `seen_state`.
+SEEN_STATE_PREFIX = "seen_state_"
+SEEN_STATE = "seen_state"
+# The name of the submit button of an action's form: without it, the form is only shown.
+APPLY = "apply"
+
+
+@dataclass(frozen=True)
+class DeskAction:
+    """One button of the desk.
+
+    - `to_state`: the state it leads to. The button shows only where the workflow allows the
+      move (`DeskAdmin.allowed_targets`); without `run`, the admin's `transition` makes it.
+    - `run(obj, actor, data)`: the domain call, for actions that are more than a move (or no
+      move at all, such as assigning a caseworker). `data` is the form's cleaned data.
+    - `from_states`: only from these states; empty means wherever `to_state` is allowed.
+    - `form`: asked first, on its own page; `form_kwargs` are passed to it.
+    - `permission`: what it needs besides desk powers: "change", "view" or "delete" (the
+      admin's own check, for the record at hand), or a permission codename of the model's
+      app.
+    """
+
+    name: str
+    label: str
+    to_state: str = ""
+    run: Callable | None = None
+    from_states: tuple = ()
+    form: type[forms.Form] | None = None
+    form_kwargs: dict = field(default_factory=dict)
+    permission: str = "change"
+
+    def __post_init__(self):
+        if not self.to_state and self.run is None:
+            raise ValueError(f"Desk action {self.name!r} needs a to_state or a run.")
+
+
+class ActionRefused(Exception):
+    """The action does not apply to this record as it is now; `message` is translated."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class DeskAdmin(admin.ModelAdmin):
+    """A model admin whose desk actions are declared in `desk_actions`.
+
+    A subclass declares:
+    - `desk_actions`: the list of `DeskAction`s, in the order of the buttons;
+    - `conflict_error`: the domain's "someone else changed it" error (raised for a stale page);
+    - `domain_errors`: the domain's refusals, shown to the caseworker as they are;
+    - `transition(obj, to_state, actor, data)`, for actions declared by their state only;
+    - `allowed_targets(obj, user)`, when the workflow can list the moves allowed from here;
+    - `describe(obj)`, how a record is named in messages (its reference by default).
+    """
+
+    change_form_template = "admin/desk/change_form.html"
+    action_page_template = "admin/desk/action_page.html"
+    desk_actions: list[DeskAction] = []
+    conflict_error: type[Exception]
+    domain_errors: tuple[type[Exception], ...] = ()
+    # The order in which ticked records are acted on and reported.
+    desk_action_ordering: tuple[str, ...] = ("pk",)
+
+    # Messages: each is formatted with action, count, names and references (the records as
+    # `describe` names them), name and reference (one record), error and state.
+    done_message = _("%(action)s: done for %(names)s.")
+    failed_message = _("%(action)s failed for %(name)s: %(error)s")
+    not_applicable_message = _("“%(action)s” does not apply when the state is “%(state)s”.")
+
+    # --- What a workflow declares ------------------------------------------------------------
+
+    def transition(self, obj, to_state: str, actor, data: dict):
+        raise NotImplementedError(f"{type(self).__name__} declares actions by state only.")
+
+    def allowed_targets(self, obj, user) -> list[str] | None:
+        """The states the workflow allows `user` to move `obj` to now; None if it cannot say."""
+        return None
+
+    def describe(self, obj) -> str:
+        return getattr(obj, "reference", "") or str(obj.pk)
+
+    # --- Which actions, for whom -------------------------------------------------------------
+
+    def desk_action(self, name: str) -> DeskAction | None:
+        return next((action for action in self.desk_actions if action.name == name), None)
+
+    def has_action_permission(self, request, action: DeskAction, obj=None) -> bool:
+        """Desk powers (the second factor passed) and the model permission the action needs."""
+        if not has_desk_powers(request.user):
+            return False
+        if action.permission in ("change", "delete", "view"):
+            return getattr(self, f"has_{action.permission}_permission")(request, obj)
+        return request.user.has_perm(f"{self.opts.app_label}.{action.permission}")
+
+    def available_actions(self, request, obj) -> list[DeskAction]:
+        """The buttons for `obj` as it is now: permitted, and allowed from its state."""
+        targets = self.allowed_targets(obj, request.user)
+        return [
+            action
+            for action in self.desk_actions
+            if self.has_action_permission(request, action, obj)
+            and (not action.from_states or obj.state in action.from_states)
+            and (targets is None or not action.to_state or action.to_state in targets)
+        ]
+
+    # --- Running an action -------------------------------------------------------------------
+
+    def seen_states_from(self, post) -> dict[int, str]:
+        """The states the changelist showed, by key; anything that is no state is ignored."""
+        known = {value for value, _label in self.opts.get_field("state").choices}
+        states = {}
+        for key, value in post.items():
+            if key.startswith(SEEN_STATE_PREFIX) and value in known:
+                try:
+                    states[int(key.removeprefix(SEEN_STATE_PREFIX))] = value
+                except ValueError:
+                    continue
+        return states
+
+    def act(self, request, action: DeskAction, obj, *, seen: str | None, data: dict) -> None:
+        """Act on one record, in one transaction: lock its row, check that it is still in the
+        state the caseworker saw and that the action applies, then make the domain call."""
+        with transaction.atomic():
+            current = (
+                self.model._default_manager.select_for_update()
+                .filter(pk=obj.pk)
+                .values_list("state", flat=True)
+                .first()
+            )
+            if current is None or (seen and seen != current):
+                raise self.conflict_error()
+            if current != obj.state:
+                obj.refresh_from_db()
+            if action.from_states and obj.state not in action.from_states:
+                raise ActionRefused(
+                    self.not_applicable_message
+                    % {"action": action.label, "state": obj.get_state_display()}
+                )
+            if action.run is not None:
+                action.run(obj, request.user, data)
+            else:
+                self.transition(obj, action.to_state, request.user, data)
+
+    def run_desk_action(self, request, action: DeskAction, objects, *, seen_states, data=None):
+        """Apply one action to each record and tell the caseworker, per record, what happened."""
+        done, failed = [], []
+        for obj in objects:
+            try:
+                self.act(request, action, obj, seen=seen_states.get(obj.pk), data=data or {})
+            except (ActionRefused, self.conflict_error, *self.domain_errors) as error:
+                failed.append((obj, getattr(error, "message", str(error))))
+            else:
+                done.append(obj)
+        if done:
+            described = [self.describe(obj) for obj in done]
+            messages.success(
+                request,
+                self.done_message
+                % {
+                    "action": action.label,
+                    "count": len(done),
+                    "names": "; ".join(described),
+                    "references": ", ".join(described),
+                },
+            )
+        for obj, error in failed:
+            name = self.describe(obj)
+            messages.error(
+                request,
+                self.failed_message
+                % {"action": action.label, "name": name, "reference": name, "error": error},
+            )
+        return done, failed
+
+    def run_with_form(self, request, action: DeskAction, objects, seen_states):
+        """Run the action, or return the page of its form (again, with its errors)."""
+        data = {}
+        if action.form is not None:
+            bound = request.POST if APPLY in request.POST else None
+            form = action.form(bound, **action.form_kwargs)
+            if not form.is_valid():
+                return self.action_page(request, action, objects, form, seen_states)
+            data = form.cleaned_data
+        self.run_desk_action(request, action, objects, seen_states=seen_states, data=data)
+        return None
+
+    def action_page(self, request, action, objects, form, seen_states):
+        opts = self.opts
+        context = {
+            **self.admin_site.each_context(request),
+            "title": action.label,
+            "opts": opts,
+            "action": action,
+            "objects": objects,
+            "form": form,
+            "errors": form.is_bound and not form.is_valid(),
+            "seen_states": [(obj.pk, seen_states.get(obj.pk, obj.state)) for obj in objects],
+            "seen_state_prefix": SEEN_STATE_PREFIX,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "from_changelist": ACTION_CHECKBOX_NAME in request.POST,
+            "select_across": request.POST.get("select_across", "0"),
+            "apply": APPLY,
+        }
+        return TemplateResponse(request, self.action_page_template, context)
+
+    # --- The changelist ----------------------------------------------------------------------
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_column(self, obj) -> str:
+        """The state, with the state shown kept for the seen-state check of a list action."""
+        return format_html(
+            '{}<input type="hidden" name="{}{}" value="{}">',
+            obj.get_state_display(),
+            SEEN_STATE_PREFIX,
+            obj.pk,
+            obj.state,
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for action in self.desk_actions:
+            if self.has_action_permission(request, action):
+                actions[action.name] = (self._changelist_action(action), action.name, action.label)
+        return actions
+
+    def _changelist_action(self, action: DeskAction):
+        def changelist_action(modeladmin, request, queryset):
+            if not modeladmin.has_action_permission(request, action):
+                raise PermissionDenied
+            if request.POST.get("select_across") == "1":
+                objects = list(queryset)
+            else:
+                # Not the filtered queryset: a ticked record that has meanwhile left the list
+                # must still be reported (as changed by someone else), not silently skipped.
+                selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+                objects = list(
+                    modeladmin.get_queryset(request)
+                    .filter(pk__in=selected)
+                    .order_by(*modeladmin.desk_action_ordering)
+                )
+            seen_states = modeladmin.seen_states_from(request.POST)
+            return modeladmin.run_with_form(request, action, objects, seen_states)
+
+        changelist_action.__name__ = action.name
+        return changelist_action
+
+    # --- The change page ---------------------------------------------------------------------
+
+    def get_urls(self):
+        opts = self.opts
+        return [
+            path(
+                "<path:object_id>/desk-action/<str:action_name>/",
+                self.admin_site.admin_view(self.desk_action_view),
+                name=f"{opts.app_label}_{opts.model_name}_desk_action",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context["desk_actions"] = self.available_actions(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def desk_action_view(self, request, object_id, action_name):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        opts = self.opts
+        back = redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        action = self.desk_action(action_name)
+        if action is None or request.method != "POST":
+            return back
+        if not self.has_action_permission(request, action, obj):
+            raise PermissionDenied
+        seen_states = {obj.pk: request.POST.get(SEEN_STATE, obj.state)}
+        return self.run_with_form(request, action, [obj], seen_states) or back
