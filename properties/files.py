@@ -124,6 +124,9 @@ def _stripped_srgb(data: bytes, fmt: str) -> Image.Image:
         scale = _jpeg_scale(*image.size)
         image.draft("RGB", (image.width // scale, image.height // scale))
     image.load()
+    # Upright first, while the EXIF orientation is still there: compositing on white below
+    # makes a new image without it.
+    ImageOps.exif_transpose(image, in_place=True)
     icc_profile = image.info.get("icc_profile")
     if image.mode == "1":
         image = image.convert("L")
@@ -139,7 +142,6 @@ def _stripped_srgb(data: bytes, fmt: str) -> Image.Image:
         background.paste(image, mask=image)
         image = background
     image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-    ImageOps.exif_transpose(image, in_place=True)
     if image.mode in ("I", "I;16", "I;16B", "I;16L"):
         # 16-bit greys: scale to 8 bits rather than clip nearly everything to white.
         image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")

@@ -61,7 +61,8 @@ def unsubscribe_renew_view(request, token: str):
     if user is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     kind = kinds.get(found.code)
-    if kind.service:
+    if kind.service or not found.expired:
+        # A link still valid needs no new one: its own page turns the messages off.
         return redirect("notifications:unsubscribe", token=token)
     sent = unsubscribe_link_send(user=user, code=kind.code)
     return _render_expired(request, token, kind, user, sent=sent)

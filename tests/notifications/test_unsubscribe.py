@@ -151,6 +151,15 @@ def test_unsubscribe_new_link_refused_for_an_altered_token(desk, client):
     assert Notification.objects.count() == 0
 
 
+def test_unsubscribe_new_link_for_a_link_still_valid_sends_nothing(desk, client):
+    token = token_signed_ago(desk, MAX_AGE - 3600)
+
+    response = client.post(renew(token))
+
+    assert response["Location"] == page(token)
+    assert Notification.objects.count() == 0
+
+
 def test_unsubscribe_new_link_only_by_post(desk, client):
     response = client.get(renew(token_signed_ago(desk, MAX_AGE + 60)))
     assert (response.status_code, Notification.objects.count()) == (405, 0)

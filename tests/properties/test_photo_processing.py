@@ -151,6 +151,15 @@ def test_photo_turned_upright_by_its_exif_orientation(draft):
     assert (photo.width, photo.height) == (200, 300)
 
 
+def test_photo_transparent_png_turned_upright_by_its_exif_orientation(draft):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    Image.new("RGBA", (400, 200), (0, 128, 0, 128)).save(buffer, "PNG", exif=exif)
+    photo = site_photo_add(site=draft, uploaded=SimpleUploadedFile("p.png", buffer.getvalue()))
+    assert (photo.width, photo.height) == (200, 400)
+
+
 def test_photo_transparent_png_is_put_on_white(draft):
     buffer = io.BytesIO()
     Image.new("RGBA", (40, 30), (255, 0, 0, 0)).save(buffer, "PNG")
