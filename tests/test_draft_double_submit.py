@@ -61,6 +61,16 @@ def test_a_new_application_after_the_first_has_a_title_is_a_second_draft(holder_
     assert Application.objects.filter(organisation=holder.active_organisation).count() == 2
 
 
+def test_a_new_application_after_the_first_has_a_description_is_a_second_draft(
+    holder_client, holder
+):
+    holder_client.post("/fr/my/applications/new/")
+    Application.objects.update(description="Un atelier de réparation de vélos.")
+    holder_client.post("/fr/my/applications/new/")
+
+    assert Application.objects.filter(organisation=holder.active_organisation).count() == 2
+
+
 # --- Races: PostgreSQL -----------------------------------------------------------------------
 
 

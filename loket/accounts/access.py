@@ -12,6 +12,8 @@ caller is trusted: a staff actor there has desk powers.
 
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -29,6 +31,14 @@ def mark_request_user(request, user):
     if user.is_authenticated and user.is_staff:
         setattr(user, SESSION_PASSED_MFA, session_used_mfa(request))
     return user
+
+
+@receiver(user_logged_in)
+def _mark_signed_in_user(sender, request, user, **kwargs):
+    """`login()` puts a fresh user object on the request, which the middleware never saw: mark
+    it too, so that the rest of the sign-in request does not take it for a trusted caller."""
+    if request is not None and hasattr(request, "session"):
+        mark_request_user(request, user)
 
 
 def has_desk_powers(user) -> bool:

@@ -127,6 +127,8 @@ def application_create(
                 prefilled_from__isnull=True,
                 created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
                 title="",
+                description="",
+                documents__isnull=True,
             )
             .order_by("-created_at")
             .first()

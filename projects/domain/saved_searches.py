@@ -43,6 +43,8 @@ def saved_search_create(*, user: User, name: str, query: str) -> SavedSearch:
     name and search again raise `SearchAlreadySaved` with the kept one, even when two requests
     race, and the same name for another search raises `SearchNameTaken`."""
     name = name.strip() or str(_("My search"))
+    # The user's row is locked first, so two saves at once are counted one after the other.
+    User.objects.select_for_update().only("pk").get(pk=user.pk)
     _existing(user=user, name=name, query=query)
     if user.saved_searches.count() >= MAX_SAVED_SEARCHES:
         raise ApplicationError(_("You can keep at most 20 searches. Delete one first."))

@@ -141,6 +141,8 @@ def site_create(*, actor: User, owner: Organisation, **fields) -> Site:
                 owner=owner,
                 created_by=actor,
                 state=S.DRAFT,
+                photos__isnull=True,
+                documents__isnull=True,
                 created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
                 street="",
                 units__isnull=True,

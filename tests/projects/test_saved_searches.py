@@ -12,8 +12,9 @@ from django.utils import translation
 from projects.domain.saved_searches import saved_search_create
 from projects.models import SavedSearch, SavedSearchMatch
 
-from ..factories import SiteFactory
+from ..factories import SiteFactory, UserFactory
 from ..html import field_error
+from ..races import needs_postgres, race
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +307,19 @@ def test_every_signed_in_persona_sees_an_own_empty_list(persona, request):
     client = request.getfixturevalue(persona)
     response = client.get(url("list", "fr"))
     assert (response.status_code, response.context["searches"]) == (200, [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_once_past_the_cap_keep_twenty():
+    needs_postgres()
+    holder = UserFactory()
+    for n in range(19):
+        saved_search_create(user=holder, name=f"Search {n}", query=f"surface_min={n}")
+
+    outcomes = race(
+        lambda: saved_search_create(user=holder, name="Last A", query="kind=land"),
+        lambda: saved_search_create(user=holder, name="Last B", query="kind=building"),
+    )
+
+    assert SavedSearch.objects.filter(user=holder).count() == 20
+    assert sorted(type(o).__name__ for o in outcomes) == ["ApplicationError", "SavedSearch"]
