@@ -24,7 +24,6 @@ M = MatchState
 FINAL_STATES = (M.OWNER_DECLINED, M.HOLDER_DECLINED, M.SIGNED, M.WITHDRAWN)
 # Still alive: at most one such match per application and site.
 OPEN_STATES = tuple(s for s in M if s not in FINAL_STATES)
-DECLINED_STATES = (M.OWNER_DECLINED, M.HOLDER_DECLINED)
 
 
 class Side(models.TextChoices):

@@ -23,8 +23,6 @@ OPEN_STATES = (
 )
 # The holder may still change the content.
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.INCOMPLETE)
-# The desk's queue: new requests and completed ones.
-TO_QUALIFY_STATES = (ApplicationState.SUBMITTED,)
 
 
 class ClosedReason(models.TextChoices):

@@ -21,7 +21,8 @@ HOLDER = "holder"
 DESK = "desk"
 SYSTEM = "system"
 VALIDITY = timedelta(days=365)
-REMINDER_AFTER = timedelta(days=335)  # about 11 months
+# The renewal reminder goes out at about 11 months, a month before the expiry.
+REMINDER_AFTER = timedelta(days=335)
 
 ALLOWED = {
     (A.DRAFT, A.SUBMITTED): {HOLDER},
@@ -304,10 +305,6 @@ def applications_expire(*, now=None) -> int:
             continue
         expired += 1
     return expired
-
-
-# The reminder goes out a month before the expiry.
-REMINDER_AFTER = timedelta(days=335)
 
 
 def applications_remind_renewal(*, now=None) -> int:
