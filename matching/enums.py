@@ -26,12 +26,6 @@ FINAL_STATES = (M.OWNER_DECLINED, M.HOLDER_DECLINED, M.SIGNED, M.WITHDRAWN)
 OPEN_STATES = tuple(s for s in M if s not in FINAL_STATES)
 
 
-class Side(models.TextChoices):
-    DESK = "desk", pgettext_lazy("side", "The desk")
-    OWNER = "owner", pgettext_lazy("side", "The owner")
-    HOLDER = "holder", pgettext_lazy("side", "The project holder")
-
-
 class Direction(models.TextChoices):
     """Which side a stored suggestion ranks for."""
 

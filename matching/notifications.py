@@ -15,6 +15,7 @@ from loket.accounts.models import User
 from loket.notifications import kinds
 from loket.notifications.services import notify, notify_all
 from loket.organisations.selectors import members_of
+from loket.workflow import Side
 
 from .domain import planning_warning
 from .enums import (
@@ -22,7 +23,6 @@ from .enums import (
     PLANNING_WARNING_DAYS,
     MatchState,
     OccupationState,
-    Side,
     VisitState,
 )
 from .models import InsuranceCertificate, MatchTransition, Occupation, VisitSlot

@@ -1,34 +1,27 @@
 from django.utils.translation import gettext_lazy as _
 
+from loket.workflow import WorkflowConflict, WorkflowError
 
-class MatchError(Exception):
+
+class MatchError(WorkflowError):
     """A business rule said no. `message` is translated and safe to show to the user."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
-
-class MatchConflict(MatchError):
+class MatchConflict(WorkflowConflict, MatchError):
     """Someone else acted on the match first (two caseworkers, or a double submit)."""
 
-    def __init__(self, message=None):
-        super().__init__(
-            message
-            or _("Someone else was faster: this match changed a moment ago. Reload to see it.")
-        )
+    default_message = _(
+        "Someone else was faster: this match changed a moment ago. Reload to see it."
+    )
 
 
 class VisitSlotTaken(MatchConflict):
     """Another confirmation of a visit time for the same match won: the visit is planned."""
 
-    def __init__(self):
-        super().__init__(
-            _(
-                "Someone else was faster: a visit time for this match was confirmed a moment "
-                "ago. Reload to see which one."
-            ),
-        )
+    default_message = _(
+        "Someone else was faster: a visit time for this match was confirmed a moment "
+        "ago. Reload to see which one."
+    )
 
 
 class UnitsTaken(MatchError):
@@ -42,14 +35,14 @@ class UnitsTaken(MatchError):
         self.names = names
 
 
-class OccupationError(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class OccupationError(WorkflowError):
+    """A business rule about an occupation said no; the message is translated."""
 
 
-class OccupationConflict(OccupationError):
-    def __init__(self):
-        super().__init__(
-            _("Someone else was faster: this occupation changed a moment ago. Reload to see it.")
-        )
+class OccupationConflict(WorkflowConflict, OccupationError):
+    """Someone else moved the occupation first (an end and an extension at once, two
+    caseworkers, or the daily task)."""
+
+    default_message = _(
+        "Someone else was faster: this occupation changed a moment ago. Reload to see it."
+    )

@@ -9,22 +9,25 @@ from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
 from loket.organisations.selectors import current_organisation_ids
 from loket.reference.models import DeclineReason
+from loket.workflow import Side, Workflow, record_start, transition
 from projects.domain import application_transition
 from projects.enums import ApplicationState
 from projects.models import Application
 from properties.enums import OFFERED_STATES
 from properties.models import Site, Unit
 
-from ..enums import FINAL_STATES, MatchState, Side, VisitState
-from ..models import Match, MatchTransition, VisitSlot
+from ..enums import FINAL_STATES, MatchState, VisitState
+from ..models import Match, MatchTransition, VisitSlot, VisitSlotTransition
 from .errors import MatchConflict, MatchError, VisitSlotTaken
 
 M = MatchState
-DESK, OWNER, HOLDER = Side.DESK, Side.OWNER, Side.HOLDER
+V = VisitState
+DESK, OWNER, HOLDER, SYSTEM = Side.DESK, Side.OWNER, Side.HOLDER, Side.SYSTEM
 
 # (from, to) -> the sides that may make the move. The desk may act for either side (a phone
 # call, a letter), and says so in the history.
 ALLOWED = {
+    ("", M.SUGGESTED): {DESK},  # match_create
     (M.SUGGESTED, M.SHORTLISTED): {DESK},
     (M.SUGGESTED, M.PROPOSED_OWNER): {DESK},
     (M.SHORTLISTED, M.PROPOSED_OWNER): {DESK},
@@ -48,8 +51,10 @@ for _state in M:
 NEEDS_REASON = {M.OWNER_DECLINED, M.HOLDER_DECLINED, M.WITHDRAWN}
 
 
-def actor_sides(actor: User, match: Match) -> set[str]:
+def actor_sides(actor: User | None, match: Match) -> set[str]:
     """The sides `actor` may speak for on this match."""
+    if actor is None:
+        return {SYSTEM}
     if has_desk_powers(actor):
         return {DESK}
     orgs = current_organisation_ids(actor)
@@ -61,9 +66,44 @@ def actor_sides(actor: User, match: Match) -> set[str]:
     return sides
 
 
+WORKFLOW = Workflow(
+    model=Match,
+    states=MatchState,
+    allowed=ALLOWED,
+    history=MatchTransition,
+    history_fk="match",
+    sides=actor_sides,
+    error=MatchError,
+    conflict=MatchConflict,
+    refusal=_("A match cannot go from “%(from)s” to “%(to)s”."),
+    notify="matching.notifications.notify_transition",
+)
+
+# A visit slot: offered by the desk or the owner, confirmed by the holder (or the desk for
+# them); the others are cancelled by whoever confirmed.
+SLOT_ALLOWED = {
+    ("", V.PROPOSED): {DESK, OWNER},
+    (V.PROPOSED, V.CONFIRMED): {DESK, HOLDER},
+    (V.PROPOSED, V.CANCELLED): {DESK, HOLDER},
+}
+
+SLOT_WORKFLOW = Workflow(
+    model=VisitSlot,
+    states=VisitState,
+    allowed=SLOT_ALLOWED,
+    history=VisitSlotTransition,
+    history_fk="slot",
+    sides=lambda actor, slot: actor_sides(actor, slot.match),  # the match's people
+    error=MatchError,
+    # Two confirmations of one match's slots: the loser finds its slot taken or cancelled.
+    conflict=VisitSlotTaken,
+    refusal=_("A visit time cannot go from “%(from)s” to “%(to)s”."),
+    touch=(),
+)
+
+
 def allowed_targets(match: Match, actor: User) -> list[str]:
-    sides = actor_sides(actor, match)
-    return [to for (frm, to), who in ALLOWED.items() if frm == match.state and who & sides]
+    return WORKFLOW.allowed_targets(match, actor)
 
 
 @transaction.atomic
@@ -80,19 +120,11 @@ def match_transition(
     """The one way to change a match's state.
 
     Checks that the actor may speak for a side allowed to make the move and that a decline or
-    withdrawal has its reason; swaps the state only if nobody changed it meanwhile (exactly
-    one of two concurrent callers wins, the other gets MatchConflict); saves `fields` with it,
+    withdrawal has its reason; then `loket.workflow.transition` swaps the state (exactly one
+    of two concurrent callers wins, the other gets MatchConflict), saves `fields` with it,
     records a MatchTransition and writes the notifications to the outbox, sent after the commit.
     """
-    from_state = match.state
-    allowed = ALLOWED.get((from_state, to_state), set())
-    sides = actor_sides(actor, match) & allowed
-    if not sides:
-        raise MatchError(
-            _("A match cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": M(from_state).label, "to": M(to_state).label}
-        )
-    side = DESK if DESK in sides else sorted(sides)[0]
+    side = WORKFLOW.side_for(actor, match, match.state, to_state)
     if to_state in NEEDS_REASON:
         if decline_reason is None:
             raise MatchError(_("Choose a reason from the list."))
@@ -109,28 +141,17 @@ def match_transition(
     if to_state == M.HOLDER_ACCEPTED and match.application.consent_to_share:
         # The holder's consent on the application, confirmed by accepting this site.
         fields.setdefault("holder_consented_at", now)
-    changed = Match.objects.filter(pk=match.pk, state=from_state).update(
-        state=to_state, updated_at=now, **fields
-    )
-    if changed != 1:
-        raise MatchConflict()
-    match.state = to_state
-    match.updated_at = now
-    for name, value in fields.items():
-        setattr(match, name, value)
-    transition = MatchTransition.objects.create(
-        match=match,
-        actor=actor,
-        side=side,
-        from_state=from_state,
+    transition(
+        WORKFLOW,
+        record=match,
         to_state=to_state,
-        decline_reason=decline_reason,
+        actor=actor,
         reason=reason.strip(),
-        data=data or {},
+        data=data,
+        fields=fields,
+        history={"decline_reason": decline_reason},
+        side=side,
     )
-    from ..notifications import notify_transition
-
-    notify_transition(transition)
     return match
 
 
@@ -184,9 +205,7 @@ def match_create(
         ) from None
     unit_ids = [u.pk for u in units] if units is not None else list(result.unit_ids)
     match.units.set(Unit.objects.filter(site=site, pk__in=unit_ids))
-    MatchTransition.objects.create(
-        match=match, actor=actor, side=DESK, from_state="", to_state=M.SUGGESTED
-    )
+    record_start(WORKFLOW, record=match, actor=actor)
     if application.state == ApplicationState.QUALIFIED:
         application_transition(
             application=application, to_state=ApplicationState.SEARCHING, actor=actor
@@ -255,9 +274,11 @@ def visit_slot_propose(
         raise MatchError(_("A visit must end after it starts."))
     if starts_at <= timezone.now():
         raise MatchError(_("Choose a time in the future."))
-    return VisitSlot.objects.create(
+    slot = VisitSlot.objects.create(
         match=match, starts_at=starts_at, ends_at=ends_at, place=place, proposed_by=actor
     )
+    record_start(SLOT_WORKFLOW, record=slot, actor=actor)
+    return slot
 
 
 def _locked_match(pk: int) -> Match:
@@ -284,22 +305,32 @@ def visit_slot_confirm(*, slot: VisitSlot, actor: User) -> VisitSlot:
     match = _locked_match(slot.match_id)
     if not actor_sides(actor, match) & {DESK, HOLDER}:
         raise MatchError(_("The project holder confirms the visit."))
-    if match.state == M.VISIT_PLANNED:
+    if match.state == M.VISIT_PLANNED or slot.state != V.PROPOSED:
         raise VisitSlotTaken()
-    changed = VisitSlot.objects.filter(pk=slot.pk, match=match, state=VisitState.PROPOSED).update(
-        state=VisitState.CONFIRMED, confirmed_by=actor, confirmed_at=timezone.now()
+    slot.match = match
+    confirmed = transition(
+        SLOT_WORKFLOW,
+        record=slot,
+        to_state=V.CONFIRMED,
+        actor=actor,
+        fields={"confirmed_by": actor, "confirmed_at": timezone.now()},
     )
-    if changed != 1:
-        raise VisitSlotTaken()
     match_transition(
         match=match,
         to_state=M.VISIT_PLANNED,
         actor=actor,
         data={"slot": slot.pk, "starts_at": slot.starts_at.isoformat()},
     )
-    VisitSlot.objects.filter(match=match, state=VisitState.PROPOSED).update(
-        state=VisitState.CANCELLED
-    )
+    for other in match.visit_slots.filter(state=V.PROPOSED).order_by("pk"):
+        other.match = match
+        transition(
+            SLOT_WORKFLOW,
+            record=other,
+            to_state=V.CANCELLED,
+            actor=actor,
+            data={"confirmed_slot": slot.pk},
+            side=confirmed.side,
+        )
     slot.refresh_from_db()
     return slot
 
@@ -309,5 +340,5 @@ def match_visit_done(*, match: Match, actor: User, report: str = "") -> Match:
     """The visit took place: the state moves first, so a conflict leaves the report as it was."""
     match = match_transition(match=match, to_state=M.VISIT_DONE, actor=actor, reason=report)
     if report:
-        match.visit_slots.filter(state=VisitState.CONFIRMED).update(report=report)
+        match.visit_slots.filter(state=V.CONFIRMED).update(report=report)
     return match

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
+from loket.workflow import Side, Workflow, record_start, transition
 from projects.domain import application_transition
 from projects.enums import ApplicationState, ClosedReason
 from properties.domain import site_transition
@@ -29,15 +30,38 @@ from .errors import MatchError, OccupationConflict, OccupationError, UnitsTaken
 from .matches import match_transition
 
 OS = OccupationState
+DESK, SYSTEM = Side.DESK, Side.SYSTEM
 
+# (from, to) -> who may make the move: the desk runs occupations; a daily task marks them
+# ending.
 ALLOWED = {
-    (OS.PREPARING, OS.RUNNING),
-    (OS.PREPARING, OS.ENDED),  # called off before it started
-    (OS.RUNNING, OS.ENDING),
-    (OS.ENDING, OS.RUNNING),  # extended
-    (OS.RUNNING, OS.ENDED),
-    (OS.ENDING, OS.ENDED),
+    ("", OS.PREPARING): {DESK},  # match_sign
+    (OS.PREPARING, OS.RUNNING): {DESK},
+    (OS.PREPARING, OS.ENDED): {DESK},  # called off before it started
+    (OS.RUNNING, OS.ENDING): {DESK, SYSTEM},
+    (OS.ENDING, OS.RUNNING): {DESK},  # extended
+    (OS.RUNNING, OS.ENDED): {DESK},
+    (OS.ENDING, OS.ENDED): {DESK},
 }
+
+
+def actor_sides(actor: User | None, occupation: Occupation) -> set[str]:
+    if actor is None:
+        return {SYSTEM}
+    return {DESK} if has_desk_powers(actor) else set()
+
+
+WORKFLOW = Workflow(
+    model=Occupation,
+    states=OccupationState,
+    allowed=ALLOWED,
+    history=OccupationTransition,
+    history_fk="occupation",
+    sides=actor_sides,
+    error=OccupationError,
+    conflict=OccupationConflict,
+    refusal=_("An occupation cannot go from “%(from)s” to “%(to)s”."),
+)
 
 # The agreement's terms that `match_sign` copies onto the occupation.
 TERMS = (
@@ -113,9 +137,7 @@ def match_sign(*, match: Match, actor: User, starts_on: datetime.date, **terms) 
             )
     except IntegrityError:  # the exclusion constraint: someone booked these units meanwhile
         raise UnitsTaken([u.name for u in units]) from None
-    OccupationTransition.objects.create(
-        occupation=occupation, actor=actor, from_state="", to_state=OS.PREPARING
-    )
+    record_start(WORKFLOW, record=occupation, actor=actor)
     application = match.application
     if application.state == ApplicationState.SEARCHING:
         application_transition(
@@ -153,31 +175,32 @@ def site_sync_occupancy(*, site: Site, actor: User, today: datetime.date | None 
 
 @transaction.atomic
 def occupation_transition(
-    *, occupation: Occupation, to_state: str, actor: User | None, reason: str = "", **fields
+    *,
+    occupation: Occupation,
+    to_state: str,
+    actor: User | None,
+    reason: str = "",
+    data: dict | None = None,
+    **fields,
 ) -> Occupation:
     """The one way to change an occupation's state; it moves the application and the site
     along: running → the application is occupying; ended → the application is closed
     (occupation ended) or searching again if it never started, and the units are free."""
     from_state = occupation.state
-    if (from_state, to_state) not in ALLOWED:
-        raise OccupationError(
-            _("An occupation cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": OS(from_state).label, "to": OS(to_state).label}
-        )
+    side = WORKFLOW.side_for(actor, occupation, from_state, to_state)
     if to_state == OS.RUNNING and from_state == OS.PREPARING:
         missing = occupation_start_problems(occupation)
         if missing:
             raise OccupationError(" ".join(str(m) for m in missing))
-    changed = Occupation.objects.filter(pk=occupation.pk, state=from_state).update(
-        state=to_state, updated_at=timezone.now(), **fields
-    )
-    if changed != 1:
-        raise OccupationConflict()
-    occupation.state = to_state
-    for name, value in fields.items():
-        setattr(occupation, name, value)
-    OccupationTransition.objects.create(
-        occupation=occupation, actor=actor, from_state=from_state, to_state=to_state, reason=reason
+    transition(
+        WORKFLOW,
+        record=occupation,
+        to_state=to_state,
+        actor=actor,
+        reason=reason,
+        data=data,
+        fields=fields,
+        side=side,
     )
     application = occupation.application
     desk = actor if has_desk_powers(actor) else occupation.match.caseworker

@@ -1,4 +1,4 @@
-from .match import Match, MatchTransition, VisitSlot
+from .match import Match, MatchTransition, VisitSlot, VisitSlotTransition
 from .occupation import (
     Incident,
     IndicatorReport,
@@ -22,4 +22,5 @@ __all__ = [
     "SteeringMeeting",
     "Suggestion",
     "VisitSlot",
+    "VisitSlotTransition",
 ]

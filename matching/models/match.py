@@ -4,7 +4,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import OPEN_STATES, MatchState, Side, VisitState
+from loket.workflow import Side, Transition, state_field
+
+from ..enums import OPEN_STATES, MatchState, VisitState
 
 
 class Match(models.Model):
@@ -83,17 +85,13 @@ class Match(models.Model):
         return f"{self.application} ↔ {self.site}"
 
 
-class MatchTransition(models.Model):
-    """One change of a match's state: who, on which side, when, from, to and why. Written only
-    by `match_transition`."""
+class MatchTransition(Transition):
+    """One change of a match's state, with the reason from the list for a decline or a
+    withdrawal. Written only by `match_transition` and `match_create`."""
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("by")
-    )
-    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
-    from_state = models.CharField(_("from"), max_length=20, choices=MatchState.choices)
-    to_state = models.CharField(_("to"), max_length=20, choices=MatchState.choices)
+    from_state = state_field(_("from"), MatchState)
+    to_state = state_field(_("to"), MatchState)
     decline_reason = models.ForeignKey(
         "reference.DeclineReason",
         on_delete=models.PROTECT,
@@ -101,21 +99,16 @@ class MatchTransition(models.Model):
         blank=True,
         verbose_name=_("reason"),
     )
+    # The text that goes with the reason from the list.
     reason = models.TextField(_("explanation"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("state change")
-        verbose_name_plural = _("state changes")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
 
 
 class VisitSlot(models.Model):
-    """A time the desk or the owner offers for a visit; the holder confirms one."""
+    """A time the desk or the owner offers for a visit. Lifecycle: proposed → confirmed (the
+    holder, or the desk for them, picks it) or cancelled (another time was confirmed). Only
+    `visit_slot_propose` and `visit_slot_confirm` change `state`, through
+    `loket.workflow.transition`; each change writes a VisitSlotTransition.
+    """
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="visit_slots")
     starts_at = models.DateTimeField(_("starts"))
@@ -156,3 +149,16 @@ class VisitSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+
+class VisitSlotTransition(Transition):
+    """One change of a visit slot's state. Written only by the visit-slot actions in
+    `matching.domain.matches`."""
+
+    slot = models.ForeignKey(VisitSlot, on_delete=models.CASCADE, related_name="transitions")
+    from_state = state_field(_("from"), VisitState)
+    to_state = state_field(_("to"), VisitState)
+
+    class Meta(Transition.Meta):
+        verbose_name = _("visit slot change")
+        verbose_name_plural = _("visit slot changes")

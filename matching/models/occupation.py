@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from loket.workflow import Transition, state_field
 from properties.enums import FireSafetyStatus
 
 from ..enums import (
@@ -154,25 +154,13 @@ class OccupationUnit(models.Model):
         return f"{self.unit} {self.starts_on}–{self.ends_on or '…'}"
 
 
-class OccupationTransition(models.Model):
-    """One change of an occupation's state. Written only by `occupation_transition`."""
+class OccupationTransition(Transition):
+    """One change of an occupation's state. Written only by `match_sign` (its first row) and
+    `occupation_transition`."""
 
     occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("by")
-    )
-    from_state = models.CharField(_("from"), max_length=10, choices=OccupationState.choices)
-    to_state = models.CharField(_("to"), max_length=10, choices=OccupationState.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("state change")
-        verbose_name_plural = _("state changes")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
+    from_state = state_field(_("from"), OccupationState)
+    to_state = state_field(_("to"), OccupationState)
 
 
 class InsuranceCertificate(models.Model):

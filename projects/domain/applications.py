@@ -11,15 +11,14 @@ from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
 from loket.limits import DOUBLE_SUBMIT_WINDOW
 from loket.organisations.models import Organisation
+from loket.workflow import Side, Workflow, transition
 
 from ..enums import ApplicationState, ClosedReason
 from ..models import Application, ApplicationTransition, ReferenceCounter
 from .errors import ApplicationConflict, ApplicationError, ApplicationIncomplete
 
 A = ApplicationState
-HOLDER = "holder"
-DESK = "desk"
-SYSTEM = "system"
+HOLDER, DESK, SYSTEM = Side.HOLDER, Side.DESK, Side.SYSTEM
 VALIDITY = timedelta(days=365)
 # The renewal reminder goes out at about 11 months, a month before the expiry.
 REMINDER_AFTER = timedelta(days=335)
@@ -40,10 +39,26 @@ for _state in A:
         ALLOWED[(_state, A.CLOSED)] = {HOLDER, DESK, SYSTEM}
 
 
-def actor_side(actor: User | None) -> str:
+def actor_sides(actor: User | None, application: Application) -> set[str]:
+    """The side `actor` acts for: the system (a task), the desk, or the holder (the views
+    check membership)."""
     if actor is None:
-        return SYSTEM
-    return DESK if has_desk_powers(actor) else HOLDER
+        return {SYSTEM}
+    return {DESK} if has_desk_powers(actor) else {HOLDER}
+
+
+WORKFLOW = Workflow(
+    model=Application,
+    states=ApplicationState,
+    allowed=ALLOWED,
+    history=ApplicationTransition,
+    history_fk="application",
+    sides=actor_sides,
+    error=ApplicationError,
+    conflict=ApplicationConflict,
+    refusal=_("An application cannot go from “%(from)s” to “%(to)s”."),
+    notify="projects.notifications.notify_transition",
+)
 
 
 @transaction.atomic
@@ -56,36 +71,19 @@ def application_transition(
     data: dict | None = None,
     **fields,
 ) -> Application:
-    """The one way to change an application's state: checks the move and who makes it, swaps
-    the state only if nobody changed it meanwhile (else ApplicationConflict), saves `fields`
-    with it, records an ApplicationTransition and writes its messages to the outbox."""
-    from_state = application.state
-    sides = ALLOWED.get((from_state, to_state))
-    if not sides or actor_side(actor) not in sides:
-        raise ApplicationError(
-            _("An application cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": A(from_state).label, "to": A(to_state).label}
-        )
-    now = timezone.now()
-    changed = Application.objects.filter(pk=application.pk, state=from_state).update(
-        state=to_state, updated_at=now, **fields
-    )
-    if changed != 1:
-        raise ApplicationConflict()
-    application.state = to_state
-    for name, value in fields.items():
-        setattr(application, name, value)
-    transition = ApplicationTransition.objects.create(
-        application=application,
-        actor=actor,
-        from_state=from_state,
+    """The one way to change an application's state: `loket.workflow.transition` checks the
+    move and who makes it, swaps the state (the loser of two concurrent callers gets
+    ApplicationConflict), saves `fields` with it, records an ApplicationTransition and writes
+    its messages to the outbox."""
+    transition(
+        WORKFLOW,
+        record=application,
         to_state=to_state,
+        actor=actor,
         reason=reason,
-        data=data or {},
+        data=data,
+        fields=fields,
     )
-    from ..notifications import notify_transition
-
-    notify_transition(transition)
     queue_suggestions(application)
     return application
 

@@ -1,21 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 
+from loket.workflow import WorkflowConflict, WorkflowError
 
-class ApplicationError(Exception):
+
+class ApplicationError(WorkflowError):
     """A business rule said no. `message` is translated and safe to show."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
-
-class ApplicationConflict(ApplicationError):
+class ApplicationConflict(WorkflowConflict, ApplicationError):
     """Someone else changed the application first (a double submit, two caseworkers)."""
 
-    def __init__(self):
-        super().__init__(
-            _("Someone else changed this application a moment ago. Reload the page to see it.")
-        )
+    default_message = _(
+        "Someone else changed this application a moment ago. Reload the page to see it."
+    )
 
 
 class ApplicationIncomplete(ApplicationError):

@@ -1,21 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 
+from loket.workflow import WorkflowConflict, WorkflowError
 
-class SiteError(Exception):
+
+class SiteError(WorkflowError):
     """A business rule said no. `message` is translated and safe to show to the user."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
-
-class SiteConflict(SiteError):
+class SiteConflict(WorkflowConflict, SiteError):
     """Someone else changed the site's state first (two caseworkers, or a double submit)."""
 
-    def __init__(self):
-        super().__init__(
-            _("Someone else changed this site a moment ago. Reload the page to see its state.")
-        )
+    default_message = _(
+        "Someone else changed this site a moment ago. Reload the page to see its state."
+    )
 
 
 class SiteIncomplete(SiteError):

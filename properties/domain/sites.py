@@ -12,6 +12,7 @@ from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
 from loket.limits import DOUBLE_SUBMIT_WINDOW
 from loket.organisations.models import Organisation
+from loket.workflow import Side, Workflow, transition
 
 from ..enums import (
     EDITABLE_STATES,
@@ -28,8 +29,7 @@ from ..pricing import estimated_monthly_cost
 from .errors import SiteConflict, SiteError, SiteIncomplete
 
 S = SiteState
-OWNER = "owner"
-DESK = "desk"
+OWNER, DESK = Side.OWNER, Side.DESK
 
 # (from, to) -> who may make the move.
 ALLOWED = {
@@ -61,15 +61,31 @@ for _state in S:
         ALLOWED[(_state, S.CLOSED)] = {DESK}
 
 
-def actor_side(actor: User | None, site: Site) -> str:
+def actor_sides(actor: User | None, site: Site) -> set[str]:
+    """The side `actor` acts for: the desk, or the owner (the views check membership). A move
+    with no actor (the bookings of an occupation whose caseworker is gone) is made for the
+    desk."""
     if actor is None or has_desk_powers(actor):
-        return DESK
-    return OWNER
+        return {DESK}
+    return {OWNER}
+
+
+WORKFLOW = Workflow(
+    model=Site,
+    states=SiteState,
+    allowed=ALLOWED,
+    history=SiteTransition,
+    history_fk="site",
+    sides=actor_sides,
+    error=SiteError,
+    conflict=SiteConflict,
+    refusal=_("A site cannot go from “%(from)s” to “%(to)s”."),
+    notify="properties.notifications.notify_transition",
+)
 
 
 def allowed_targets(site: Site, actor: User | None) -> list[str]:
-    side = actor_side(actor, site)
-    return [to for (frm, to), sides in ALLOWED.items() if frm == site.state and side in sides]
+    return WORKFLOW.allowed_targets(site, actor)
 
 
 @transaction.atomic
@@ -82,43 +98,23 @@ def site_transition(
     data: dict | None = None,
     **fields,
 ) -> Site:
-    """The one way to change a site's state.
-
-    Checks that `actor` may make the move, swaps the state only if nobody changed it meanwhile
-    (exactly one of two concurrent callers wins; the other gets SiteConflict), saves `fields`
-    with it, records a SiteTransition and writes its messages to the outbox.
-    """
-    from_state = site.state
-    sides = ALLOWED.get((from_state, to_state))
-    if not sides or actor_side(actor, site) not in sides:
-        raise SiteError(
-            _("A site cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": S(from_state).label, "to": S(to_state).label}
-        )
+    """The one way to change a site's state: `loket.workflow.transition` checks the move,
+    swaps the state (the loser of two concurrent callers gets SiteConflict), saves `fields`
+    with it, records a SiteTransition and writes its messages to the outbox."""
     now = timezone.now()
     if to_state == S.SUBMITTED:
         fields.setdefault("submitted_at", now)
     if to_state == S.PUBLISHED and not site.published_at:
         fields.setdefault("published_at", now)
-    changed = Site.objects.filter(pk=site.pk, state=from_state).update(
-        state=to_state, updated_at=now, **fields
-    )
-    if changed != 1:
-        raise SiteConflict()
-    site.state = to_state
-    for name, value in fields.items():
-        setattr(site, name, value)
-    transition = SiteTransition.objects.create(
-        site=site,
-        actor=actor,
-        from_state=from_state,
+    transition(
+        WORKFLOW,
+        record=site,
         to_state=to_state,
+        actor=actor,
         reason=reason,
-        data=data or {},
+        data=data,
+        fields=fields,
     )
-    from ..notifications import notify_transition
-
-    notify_transition(transition)
     _queue_suggestions(site)
     if to_state == S.PUBLISHED and site.publication == Publication.PUBLIC:
         # Holders' saved searches that this site fits are recorded once the publication holds.

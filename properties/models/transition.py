@@ -1,30 +1,16 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from loket.workflow import Transition, state_field
 
 from ..enums import SiteState
 
 
-class SiteTransition(models.Model):
-    """One change of a site's state: who, when, from, to and why. Written only by
-    `properties.domain.site_transition`."""
+class SiteTransition(Transition):
+    """One change of a site's state. Written only by `properties.domain.site_transition`."""
 
     site = models.ForeignKey(
         "properties.Site", on_delete=models.CASCADE, related_name="transitions"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("by")
-    )
-    from_state = models.CharField(_("from"), max_length=20, choices=SiteState.choices)
-    to_state = models.CharField(_("to"), max_length=20, choices=SiteState.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("state change")
-        verbose_name_plural = _("state changes")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
+    from_state = state_field(_("from"), SiteState)
+    to_state = state_field(_("to"), SiteState)

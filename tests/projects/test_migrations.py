@@ -19,6 +19,14 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def latest_schema_afterwards():
+    """The tests that follow need every migration applied, not the ones under test."""
+    yield
+    executor = MigrationExecutor(connection)
+    migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_duplicate_names_are_parted_before_the_constraint():
     holder, other = UserFactory(), UserFactory()
     apps = migrate(BEFORE)
