@@ -21,6 +21,7 @@ from ..enums import (
     ACTIVE_OCCUPATION_STATES,
     ENDING_WITHIN_DAYS,
     PLANNING_WARNING_DAYS,
+    ExtensionDecision,
     InsuranceKind,
     MatchState,
     OccupationState,
@@ -39,7 +40,10 @@ ALLOWED = {
     (OS.PREPARING, OS.RUNNING): {DESK},
     (OS.PREPARING, OS.ENDED): {DESK},  # called off before it started
     (OS.RUNNING, OS.ENDING): {DESK, SYSTEM},
-    (OS.ENDING, OS.RUNNING): {DESK},  # extended
+    # Extended: the planned end moves; an ending occupation runs again.
+    (OS.PREPARING, OS.PREPARING): {DESK},
+    (OS.RUNNING, OS.RUNNING): {DESK},
+    (OS.ENDING, OS.RUNNING): {DESK},
     (OS.RUNNING, OS.ENDED): {DESK},
     (OS.ENDING, OS.ENDED): {DESK},
 }
@@ -271,27 +275,43 @@ def occupation_end(
     )
 
 
+@transaction.atomic
 def occupation_extend(*, occupation: Occupation, actor: User, ends_on: datetime.date) -> Occupation:
     """An extension: the planned end moves, the units stay promised; an ending occupation runs
-    again."""
-    if occupation.ends_on and ends_on <= occupation.ends_on:
+    again. A move like any other (running → running, recorded in the history).
+
+    The row is locked and its state compared with the one the caller saw before anything is
+    booked: an end at the same moment either comes first, and the extension is told someone
+    else was faster, or waits, and then ends the extended occupation. The units of an ended
+    occupation are never booked again.
+    """
+    locked = Occupation.objects.select_for_update().get(pk=occupation.pk)
+    if locked.state != occupation.state:
+        raise OccupationConflict()
+    if locked.ends_on and ends_on <= locked.ends_on:
         raise OccupationError(_("An extension must end later than the current end."))
-    with transaction.atomic():
-        others = overlapping_bookings(
-            occupation.units.all(), occupation.ends_on or ends_on, ends_on
-        ).exclude(occupation=occupation)
-        if others.exists():
-            raise UnitsTaken(sorted({b.unit.name for b in others.select_related("unit")}))
-        occupation.bookings.update(ends_on=ends_on)
-        fields = {"ends_on": ends_on, "extension_decision": "extended"}
-        if occupation.state == OS.ENDING:
-            return occupation_transition(
-                occupation=occupation, to_state=OS.RUNNING, actor=actor, **fields
-            )
-        Occupation.objects.filter(pk=occupation.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(occupation, name, value)
-        return occupation
+    others = overlapping_bookings(locked.units.all(), locked.ends_on or ends_on, ends_on).exclude(
+        occupation=locked
+    )
+    if others.exists():
+        raise UnitsTaken(sorted({b.unit.name for b in others.select_related("unit")}))
+    previous_end = locked.ends_on
+    occupation_transition(
+        occupation=locked,
+        to_state=OS.RUNNING if locked.state == OS.ENDING else locked.state,
+        actor=actor,
+        data={"ends_on": ends_on.isoformat(), "previous_end": _iso(previous_end)},
+        ends_on=ends_on,
+        extension_decision=ExtensionDecision.EXTENDED,
+    )
+    locked.bookings.update(ends_on=ends_on)
+    for name in ("state", "ends_on", "extension_decision", "updated_at"):
+        setattr(occupation, name, getattr(locked, name))
+    return occupation
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def occupations_mark_ending(*, today: datetime.date | None = None) -> int:
