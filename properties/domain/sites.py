@@ -17,7 +17,6 @@ from loket.workflow import Side, Workflow, transition
 from ..enums import (
     EDITABLE_STATES,
     FINAL_STATES,
-    TO_REVIEW_STATES,
     VISIBLE_STATES,
     Publication,
     SiteState,
@@ -269,16 +268,8 @@ def site_photo_add(*, site: Site, uploaded, caption: str = "") -> SitePhoto:
     )
 
 
-def is_editable_by_owner(site: Site) -> bool:
-    return site.state in EDITABLE_STATES
-
-
 def is_public(site: Site) -> bool:
     return site.state in VISIBLE_STATES and site.publication == Publication.PUBLIC
-
-
-def in_review_queue(site: Site) -> bool:
-    return site.state in TO_REVIEW_STATES
 
 
 # Fields that only the desk's workflow or the figures above write; never an owner's form.
