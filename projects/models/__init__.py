@@ -1,4 +1,5 @@
 from .application import Application, ApplicationDocument, ApplicationNote
+from .progress import ApplicationStepProgress
 from .reference import ReferenceCounter
 from .saved_search import SavedSearch, SavedSearchMatch
 from .transition import ApplicationTransition
@@ -7,6 +8,7 @@ __all__ = [
     "Application",
     "ApplicationDocument",
     "ApplicationNote",
+    "ApplicationStepProgress",
     "ApplicationTransition",
     "ReferenceCounter",
     "SavedSearch",

@@ -1,6 +1,7 @@
 from .media import SiteDocument, SitePhoto
+from .progress import SiteStepProgress
 from .site import Site
 from .transition import SiteTransition
 from .unit import Unit
 
-__all__ = ["Site", "SiteDocument", "SitePhoto", "SiteTransition", "Unit"]
+__all__ = ["Site", "SiteDocument", "SitePhoto", "SiteStepProgress", "SiteTransition", "Unit"]
