@@ -29,7 +29,9 @@ def public_sites() -> QuerySet[Site]:
 
 
 def sites_of_organisation(organisation_id: int | None) -> QuerySet[Site]:
-    return _with_related(Site.objects.filter(owner_id=organisation_id)).order_by("-updated_at")
+    """An owner's sites, with their editor's progress (a draft's card shows it)."""
+    sites = Site.objects.filter(owner_id=organisation_id).select_related("step_progress")
+    return _with_related(sites).order_by("-updated_at")
 
 
 def can_manage(user: User, site: Site) -> bool:
