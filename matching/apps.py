@@ -9,6 +9,9 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matchmaking")
 
     def ready(self):
+        # Imported once the app registry is ready: these modules import models.
         from .notifications import register_kinds
+        from .receivers import connect_receivers
 
         register_kinds()
+        connect_receivers()

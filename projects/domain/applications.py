@@ -15,6 +15,8 @@ from loket.workflow import Side, Workflow, transition
 
 from ..enums import ApplicationState, ClosedReason
 from ..models import Application, ApplicationTransition, ReferenceCounter
+from ..notifications import notify_renewal
+from ..signals import application_changed
 from .errors import ApplicationConflict, ApplicationError, ApplicationIncomplete
 
 A = ApplicationState
@@ -89,10 +91,9 @@ def application_transition(
 
 
 def queue_suggestions(application: Application) -> None:
-    """The desk's ranked suggestions follow the application, once the change is committed."""
-    from matching.tasks import queue_refresh
-
-    queue_refresh("application", application.pk)
+    """The desk's ranked suggestions follow the application, once the change is committed:
+    matching receives `application_changed` (imports point down)."""
+    application_changed.send(sender=Application, application=application)
 
 
 def next_reference(year: int) -> str:
@@ -308,8 +309,6 @@ def applications_expire(*, now=None) -> int:
 def applications_remind_renewal(*, now=None) -> int:
     """Ask the holders of requests not confirmed for 11 months whether they are still
     looking. Safe to run twice: each confirmation gets one reminder."""
-    from ..notifications import notify_renewal
-
     now = now or timezone.now()
     due = Application.objects.filter(
         state__in=[A.SUBMITTED, A.INCOMPLETE, A.QUALIFIED, A.SEARCHING],

@@ -25,6 +25,7 @@ from ..files import process_photo
 from ..models import Site, SiteDocument, SitePhoto, SiteTransition
 from ..models.media import MAX_DOCUMENTS, MAX_PHOTOS
 from ..pricing import estimated_monthly_cost
+from ..signals import site_changed, site_published
 from .errors import SiteConflict, SiteError, SiteIncomplete
 
 S = SiteState
@@ -114,10 +115,10 @@ def site_transition(
         data=data,
         fields=fields,
     )
-    _queue_suggestions(site)
+    site_changed.send(sender=Site, site=site)
     if to_state == S.PUBLISHED and site.publication == Publication.PUBLIC:
         # Holders' saved searches that this site fits are recorded once the publication holds.
-        transaction.on_commit(lambda: _record_saved_search_matches(site.pk), robust=True)
+        site_published.send(sender=Site, site=site)
     return site
 
 
@@ -176,22 +177,8 @@ def site_refresh_figures(*, site: Site) -> Site:
         total_surface_m2=site.total_surface_m2,
         estimated_monthly_cost=site.estimated_monthly_cost,
     )
-    _queue_suggestions(site)
+    site_changed.send(sender=Site, site=site)
     return site
-
-
-def _record_saved_search_matches(site_pk: int) -> None:
-    """After the commit; with the broker down the publication still holds (robust)."""
-    from projects.tasks import saved_searches_record_matches
-
-    saved_searches_record_matches.delay(site_pk)
-
-
-def _queue_suggestions(site: Site) -> None:
-    """The desk's ranked suggestions follow the site, once the change is committed."""
-    from matching.tasks import queue_refresh
-
-    queue_refresh("site", site.pk)
 
 
 REQUIRED_FOR_SUBMIT = {
