@@ -19,7 +19,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from loket.accounts.enums import Role
 from loket.accounts.models import User
+from loket.demo import DemoPeople
 from loket.organisations.models import Organisation
 from loket.reference.models import ActivityType, ContractType, DeclineReason, PlanningRegime
 from projects.domain import application_create, application_qualify, application_submit
@@ -204,6 +206,16 @@ def demo_matches():
 
 def application_marker(key: str) -> str:
     return f"{APPLICATION_PREFIX}M{key}]"
+
+
+def seed_demo(people: DemoPeople) -> str:
+    """`seed_demo`'s hook (`loket.demo`)."""
+    matches, occupations = build_demo_matches(
+        caseworker=people.users[Role.CASEWORKER],
+        owner_user=people.users[Role.OWNER],
+        holder_user=people.users[Role.HOLDER],
+    )
+    return f"{len(matches)} demo matches and {len(occupations)} occupations are ready."
 
 
 def build_demo_matches(

@@ -13,8 +13,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from loket.accounts.enums import Role
 from loket.accounts.models import User
 from loket.communes.models import Commune
+from loket.demo import DemoPeople
 from loket.organisations.enums import LegalForm
 from loket.organisations.models import Organisation
 from loket.reference.models import ActivityType
@@ -86,6 +88,17 @@ CLOSED_REASONS = [ClosedReason.NO_MATCH, ClosedReason.INELIGIBLE, ClosedReason.W
 
 def marker(number: int) -> str:
     return f"[demo:APP-{number:03d}]"
+
+
+def seed_demo(people: DemoPeople) -> str:
+    """`seed_demo`'s hook (`loket.demo`)."""
+    applications = build_demo_applications(
+        holder_org=people.holder_org,
+        coop=people.coop,
+        holder=people.users[Role.HOLDER],
+        caseworker=people.users[Role.CASEWORKER],
+    )
+    return f"{len(applications)} demo applications are ready."
 
 
 def build_demo_applications(

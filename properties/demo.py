@@ -14,8 +14,10 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
+from loket.accounts.enums import Role
 from loket.accounts.models import User
 from loket.communes.models import Commune
+from loket.demo import DemoPeople
 from loket.organisations.enums import LegalForm
 from loket.organisations.models import Organisation
 from loket.reference.models import ActivityType, Condition, EconomicModel, SiteKind, UnitKind
@@ -485,6 +487,16 @@ PATHS = {
     S.SUSPENDED: [S.SUBMITTED, S.UNDER_REVIEW, S.PUBLISHED, S.SUSPENDED],
 }
 SUSPEND_MESSAGE = "Waterschade na de storm: de site is tijdelijk niet beschikbaar."
+
+
+def seed_demo(people: DemoPeople) -> str:
+    """`seed_demo`'s hook (`loket.demo`)."""
+    sites = build_demo_sites(
+        immo_zenne=people.owner_org,
+        caseworker=people.users[Role.CASEWORKER],
+        owner_user=people.users[Role.OWNER],
+    )
+    return f"{len(sites)} demo sites are ready."
 
 
 def build_demo_sites(

@@ -1,5 +1,6 @@
-"""Demo data for `make run`: organisations, one user per role, the demo sites and applications,
-and the desk's matches and occupations. Safe to run again."""
+"""Demo data for `make run`: organisations, one user per role, then each app's demo data (the
+sites, the applications, the desk's matches and occupations), found by `loket.demo`. Safe to
+run again."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -12,13 +13,11 @@ from loket.accounts.enums import Role
 from loket.accounts.models import User
 from loket.accounts.services import user_set_role
 from loket.communes.models import Commune
+from loket.demo import DemoPeople, demo_hooks
 from loket.notifications.enums import Status
 from loket.notifications.models import Notification
 from loket.organisations.enums import LegalForm, MemberRole
 from loket.organisations.models import Membership, Organisation
-from matching.demo import build_demo_matches
-from projects.demo import build_demo_applications
-from properties.demo import build_demo_sites
 
 DEMO_PASSWORD = "loket-demo-2026"
 # Fixed so that a newcomer can add it to an authenticator app, and browser tests can log in.
@@ -76,13 +75,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        sites, applications, matches, occupations = self._seed()
+        ready = self._seed()
         # Printed after the commit, so a closed pipe (`seed_demo | head`) cannot undo the data.
-        self.stdout.write(f"{len(sites)} demo sites are ready.")
-        self.stdout.write(f"{len(applications)} demo applications are ready.")
-        self.stdout.write(
-            f"{len(matches)} demo matches and {len(occupations)} occupations are ready."
-        )
+        for line in ready:
+            self.stdout.write(line)
         self._print_logins()
 
     @transaction.atomic
@@ -105,28 +101,19 @@ class Command(BaseCommand):
                 TOTP.activate(user, DEMO_TOTP_SECRET)
             if role == Role.COMMUNE:
                 user.communes.set(Commune.objects.filter(nis_code__in=COMMUNE_CONTACT_COMMUNES))
-        sites = build_demo_sites(
-            immo_zenne=organisations[2],
-            caseworker=users[Role.CASEWORKER],
-            owner_user=users[Role.OWNER],
-        )
-        applications = build_demo_applications(
+        people = DemoPeople(
             holder_org=organisations[0],
             coop=organisations[1],
-            holder=users[Role.HOLDER],
-            caseworker=users[Role.CASEWORKER],
+            owner_org=organisations[2],
+            users=users,
         )
-        matches, occupations = build_demo_matches(
-            caseworker=users[Role.CASEWORKER],
-            owner_user=users[Role.OWNER],
-            holder_user=users[Role.HOLDER],
-        )
+        ready = [seed(people) for _label, seed in demo_hooks()]
         # The demo's history is made up, so nobody is told of it: the messages it wrote are
         # cancelled before the seed commits, and stay visible in the admin as such.
         Notification.objects.filter(pk__gt=outbox_before or 0).update(
             status=Status.CANCELLED, last_error="Demo history: not sent."
         )
-        return sites, applications, matches, occupations
+        return ready
 
     def _organisation(self, name, legal_form, number, street, house, postcode, city, website):
         organisation, _created = Organisation.objects.update_or_create(
