@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 # Soft criteria and their maximum points; they add up to 100.
@@ -605,8 +606,6 @@ def explain(line: dict, *, communes: dict | None = None, activities: dict | None
 
 def _fmt(value) -> str:
     """Numbers as the active language writes them (6.000 / 6 000 / 6,000)."""
-    from django.utils.formats import number_format
-
     return number_format(value, force_grouping=True)
 
 

@@ -4,14 +4,21 @@ import threading
 from celery import shared_task
 from django.db import transaction
 
+from .domain import (
+    occupations_mark_ending,
+    suggestions_refresh_all,
+    suggestions_refresh_all_sites,
+    suggestions_refresh_for_application,
+    suggestions_refresh_for_site,
+)
+from .notifications import notify_occupation_reminders, notify_visit_reminders
+
 log = logging.getLogger(__name__)
 
 
 @shared_task
 def suggestions_refresh_application(application_pk: int) -> int:
     """Queued after commit when an application changes: rewrite its ranked sites."""
-    from .domain import suggestions_refresh_for_application
-
     return suggestions_refresh_for_application(application_id=application_pk)
 
 
@@ -19,32 +26,24 @@ def suggestions_refresh_application(application_pk: int) -> int:
 def suggestions_refresh_site(site_pk: int) -> int:
     """Queued after commit when a site or its units change: rewrite its ranked applications
     and its place in the applications' lists."""
-    from .domain import suggestions_refresh_for_site
-
     return suggestions_refresh_for_site(site_id=site_pk)
 
 
 @shared_task
 def suggestions_refresh_all_nightly() -> int:
     """Run by beat: both directions rewritten whole, under whatever the day's refreshes did."""
-    from .domain import suggestions_refresh_all, suggestions_refresh_all_sites
-
     return suggestions_refresh_all() + suggestions_refresh_all_sites()
 
 
 @shared_task
 def visit_reminders_hourly() -> int:
     """Run by beat every hour: the reminder the day before each planned visit. Idempotent."""
-    from .notifications import notify_visit_reminders
-
     return notify_visit_reminders()
 
 
 @shared_task
 def occupations_mark_ending_daily() -> int:
     """Run by beat: running occupations within 60 days of their end become `ending`."""
-    from .domain import occupations_mark_ending
-
     return occupations_mark_ending()
 
 
@@ -52,8 +51,6 @@ def occupations_mark_ending_daily() -> int:
 def occupation_reminders_daily() -> int:
     """Run by beat each morning: planning notification due, insurance certificate expiring,
     and the end in 60 and in 30 days. Idempotent: each event is told once."""
-    from .notifications import notify_occupation_reminders
-
     return notify_occupation_reminders()
 
 

@@ -1,17 +1,18 @@
 from celery import shared_task
 from django.db import transaction
 
+from properties.models import Site
+
+from .domain import applications_expire, applications_remind_renewal
+from .models import SavedSearchMatch
+from .notifications import notify_saved_search_match
+from .selectors import saved_searches_fitting
+
 
 @shared_task
 def saved_searches_record_matches(site_pk: int) -> int:
     """Record which saved searches a newly published site fits, and alert their holders
     through the outbox. Running it twice adds, and sends, nothing."""
-    from properties.models import Site
-
-    from .models import SavedSearchMatch
-    from .notifications import notify_saved_search_match
-    from .selectors import saved_searches_fitting
-
     site = Site.objects.filter(pk=site_pk).first()
     if site is None:
         return 0
@@ -35,14 +36,10 @@ def saved_searches_record_matches(site_pk: int) -> int:
 @shared_task
 def applications_expire_daily() -> int:
     """Run by beat each night: close open requests not confirmed for 12 months. Idempotent."""
-    from .domain import applications_expire
-
     return applications_expire()
 
 
 @shared_task
 def applications_remind_renewal_daily() -> int:
     """Run by beat each day: the "still looking?" reminder at 11 months. Idempotent."""
-    from .domain import applications_remind_renewal
-
     return applications_remind_renewal()

@@ -9,6 +9,7 @@ class PropertiesConfig(AppConfig):
     verbose_name = _("Sites and units")
 
     def ready(self):
+        # Imported once the app registry is ready: these modules import models.
         from .notifications import register_kinds
 
         register_kinds()

@@ -18,6 +18,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from loket.notifications.services import notify, notify_address
+
 from .models import User
 from .throttle import signin_failed, signin_forget, signin_wait
 
@@ -85,8 +87,6 @@ class AccountAdapter(DefaultAccountAdapter):
         other message (templates/notifications/email/account_*), so nothing is doubled. The row
         is private: the admin shows no preview and the parts are wiped once sent.
         """
-        from loket.notifications.services import notify, notify_address
-
         user = self._owner(email)
         language = _language_of(user)
         context = dict(context)

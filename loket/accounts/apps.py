@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and roles")
 
     def ready(self) -> None:
+        # Imported once the app registry is ready: these modules import models.
         from .groups import sync_caseworker_group
         from .notifications import register_kinds
 

@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        # Imported once the app registry is ready: these modules import models.
         from . import digest, unsubscribe
 
         digest.register_kinds()

@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from . import kinds
 from .enums import Frequency
 from .models import Notification
+from .services import render
 
 
 def _load(context: dict) -> dict | None:
-    from .services import render
-
     rows = list(
         Notification.objects.filter(pk__in=context["items"])
         .select_related("recipient")

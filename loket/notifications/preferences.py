@@ -53,6 +53,7 @@ def set_frequency(user, code: str, frequency: str) -> bool:
 def _follow_choice(user, code: str, frequency: str) -> None:
     """Messages of that kind already held for a digest follow the new choice: sent at once,
     dropped, or moved to the other digest."""
+    # .services imports this module at load: importing it at the top would be circular.
     from .services import queue
 
     held = Notification.objects.filter(recipient=user, kind=code, status=Status.HELD)

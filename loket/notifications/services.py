@@ -112,6 +112,7 @@ def notify_all(recipients: list[tuple[User, str]], *, context: dict, key: str) -
 
 def queue(pk: int) -> bool:
     """Hand one row to Celery. A broker outage is logged and left to the sweeper."""
+    # .tasks imports this module at load: importing it at the top would be circular.
     from .tasks import send_notification
 
     try:

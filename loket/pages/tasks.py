@@ -5,12 +5,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .models import AccessibilityFeedback
+
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def feedback_forward(feedback_pk: int) -> None:
     """E-mail an accessibility report to the desk, once. Runs again harmlessly."""
-    from .models import AccessibilityFeedback
-
     with transaction.atomic():
         feedback = (
             AccessibilityFeedback.objects.select_for_update()

@@ -19,6 +19,7 @@ from properties.models import Site, Unit
 from ..enums import FINAL_STATES, MatchState, VisitState
 from ..models import Match, MatchTransition, VisitSlot, VisitSlotTransition
 from .errors import MatchConflict, MatchError, VisitSlotTaken
+from .suggestions import score_pair
 
 M = MatchState
 V = VisitState
@@ -170,8 +171,6 @@ def match_create(
     The score and its explanation are copied from the engine as they are now, so the history
     shows why the match was made even after the suggestions change.
     """
-    from .suggestions import score_pair
-
     if not has_desk_powers(actor):
         raise MatchError(_("Only the desk makes matches."))
     if site.state not in OFFERED_STATES:

@@ -40,6 +40,7 @@ from ..selectors import (
     site_data_list,
     sites_for_scoring,
 )
+from ..sharing import share_site
 
 TOP_N = 20
 
@@ -326,7 +327,5 @@ def _best(data, candidates: list[tuple[int, SiteData]], today, limit: int = TOP_
 def sharing_for_site(*, site: Site, today=None, candidates: int = 50):
     """The suggested sharing of a site between applications (`matching.sharing`), from its
     best `candidates` applications."""
-    from ..sharing import share_site
-
     data, pairs = _fitting_applications(site, today or timezone.localdate())
     return share_site(data, pairs[:candidates])

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -199,8 +200,6 @@ def application_document_path(instance, filename: str) -> str:
 
 
 def _private_storage():
-    from django.core.files.storage import storages
-
     return storages["private"]
 
 
