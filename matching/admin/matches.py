@@ -235,6 +235,16 @@ class MatchTransitionInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor", "decline_reason")
 
 
+def name_date_and_time(field) -> None:
+    """Name the date input and the time input of a split date-and-time field after the field:
+    in a table row there is no room for their labels, and "Date:" alone says too little."""
+    widget = field.widget
+    if isinstance(widget, forms.MultiWidget) and len(widget.widgets) == 2:
+        date, time = widget.widgets
+        date.attrs["aria-label"] = _("%(field)s: date") % {"field": field.label}
+        time.attrs["aria-label"] = _("%(field)s: time") % {"field": field.label}
+
+
 class VisitSlotForm(forms.ModelForm):
     """A new row offers a time (`visit_slot_propose`); ticking “confirm” on an offered time
     plans the visit (`visit_slot_confirm`). Saved rows are not edited here."""
@@ -247,6 +257,8 @@ class VisitSlotForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            name_date_and_time(self.fields[name])
         if self.instance.pk:
             for name in ("starts_at", "ends_at", "place"):
                 self.fields[name].disabled = True
@@ -305,6 +317,14 @@ class VisitSlotInline(admin.TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.actor = request.user
         return formset
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            # Nothing to confirm on a read-only list (and a form-only field shown read-only
+            # would be headed by its raw name).
+            return [name for name in fields if name != "confirm"]
+        return fields
 
     def has_add_permission(self, request, obj=None):
         # Times are offered while the holder can still take one: not before the owner agreed,

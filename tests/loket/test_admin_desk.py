@@ -261,12 +261,14 @@ def test_a_refused_signing_says_why(desk_client, holder, owner, caseworker_user)
         holder_org=holder.memberships.get().organisation,
         owner_org=owner.memberships.get().organisation,
     )
+    # The desk outside a request (the signed-in client's user is another object).
+    desk = type(caseworker_user).objects.get(pk=caseworker_user.pk)
     match = walk(
-        match_create(application=application, site=site, actor=caseworker_user),
+        match_create(application=application, site=site, actor=desk),
         MatchState.DRAFTING,
-        desk=caseworker_user,
-        owner=caseworker_user,
-        holder=caseworker_user,
+        desk=desk,
+        owner=desk,
+        holder=desk,
     )
     start = timezone.localdate() + datetime.timedelta(days=90)
 
