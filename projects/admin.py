@@ -27,6 +27,7 @@ from .domain import (
 from .enums import OPEN_STATES, SURFACE_BANDS, ApplicationState, ClosedReason
 from .figures import SURFACE_BAND_LABELS, demand_figures, surface_band_q
 from .models import Application, ApplicationDocument, ApplicationNote, ApplicationTransition
+from .programme import ProgrammeRowsField
 
 A = ApplicationState
 
@@ -256,9 +257,16 @@ CONTENT_FIELDS = [
 ]
 
 
+class ApplicationAdminForm(forms.ModelForm):
+    """The mixed programme as rows of a use and its share, not as JSON."""
+
+    programme = ProgrammeRowsField()
+
+
 @admin.register(Application)
 class ApplicationAdmin(DeskAdmin):
     change_form_template = "admin/projects/application/change_form.html"
+    form = ApplicationAdminForm
     desk_actions = DESK_ACTIONS
     conflict_error = ApplicationConflict
     domain_errors = (ApplicationError,)

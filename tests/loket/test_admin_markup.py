@@ -22,6 +22,7 @@ ADMIN_CODE = [
     "loket/admin_desk.py",
     "properties/admin.py",
     "projects/admin.py",
+    "projects/programme.py",
     "matching/admin",
 ]
 
