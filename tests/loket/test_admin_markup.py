@@ -135,3 +135,15 @@ def test_the_match_page_shows_states_and_headers_in_dutch(nl_desk_client, match)
     for code in ("suggested", "shortlisted", "proposed_owner", "holder_accepted"):
         assert f">{code}<" not in html
     assert "<p>Gesuggereerd</p>" in html
+
+
+@pytest.mark.django_db
+def test_the_hidden_headers_of_the_list_of_models_are_in_dutch(nl_desk_client):
+    html = nl_desk_client.get("/admin/").content.decode()
+
+    assert ("Model name" in html, "Add link" in html, "Change or view list link" in html) == (
+        False,
+        False,
+        False,
+    )
+    assert '<th scope="col">Modelnaam</th>' in html
