@@ -1,15 +1,19 @@
 """How a model field's value reads on a summary page (the owner's and the holder's review)."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .formatting import field_value
+
 
 def field_display(instance: models.Model, name: str):
-    """The value of `name` on `instance` for people: labels for choices, "Yes"/"No", dates in
-    the reader's format, lists joined; "" when nothing was given."""
+    """The value of `name` on `instance` for people: labels for choices, "Yes"/"No", dates and
+    numbers in the reader's format (money and surfaces as the model's `number_kinds` says),
+    lists joined; "" when nothing was given."""
     field = instance._meta.get_field(name)
     if field.many_to_many:
         return ", ".join(str(item) for item in getattr(instance, name).all())
@@ -22,6 +26,8 @@ def field_display(instance: models.Model, name: str):
         return ""
     if isinstance(value, date):
         return date_format(value)
+    if isinstance(value, int | float | Decimal):
+        return field_value(field, value)
     return value
 
 

@@ -89,6 +89,8 @@ TEMPLATES = [
                 "loket.context_processors.portal",
                 "loket.context_processors.second_factor",
             ],
+            # `loket` itself is no installed app, so its template filters are named here.
+            "libraries": {"loket_format": "loket.templatetags.loket_format"},
         },
     },
 ]

@@ -3,6 +3,9 @@ from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from loket.formatting import AREA, MONEY
 
 from ..enums import (
     ApplicationState,
@@ -102,7 +105,10 @@ class Application(models.Model):
     desired_start = models.DateField(_("desired start"), null=True, blank=True)
     duration_value = models.PositiveSmallIntegerField(_("duration"), null=True, blank=True)
     duration_unit = models.CharField(
-        _("unit"), max_length=10, choices=DurationUnit.choices, default=DurationUnit.MONTHS
+        pgettext_lazy("duration", "unit"),
+        max_length=10,
+        choices=DurationUnit.choices,
+        default=DurationUnit.MONTHS,
     )
     duration_flexible = models.BooleanField(_("the duration is flexible"), default=False)
     tenure = models.CharField(
@@ -181,6 +187,15 @@ class Application(models.Model):
             "12 months later the request expires."
         ),
     )
+
+    # How summaries write these numbers (`loket.formatting.field_value`).
+    number_kinds = {
+        "surface_min": AREA,
+        "surface_ideal": AREA,
+        "surface_max": AREA,
+        "max_monthly_budget": MONEY,
+        "fitout_budget": MONEY,
+    }
 
     class Meta:
         verbose_name = _("application")

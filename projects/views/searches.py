@@ -6,21 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loket.communes.models import Commune
+from loket.formatting import number
 from properties.enums import VISIBLE_STATES, Publication
 
 from ..domain.errors import ApplicationError
 from ..domain.saved_searches import SearchAlreadySaved, SearchNameTaken, saved_search_create
 from ..forms import SavedSearchForm
 from ..models import SavedSearch
-
-
-def _number(value) -> str:
-    return number_format(value.normalize() if hasattr(value, "normalize") else value, 0, True)
 
 
 def search_summary(search: SavedSearch) -> list[str]:
@@ -33,11 +30,11 @@ def search_summary(search: SavedSearch) -> list[str]:
         parts.append(_("Anywhere in Brussels"))
     low, high = search.surface_min, search.surface_max
     if low is not None and high is not None:
-        parts.append(_("%(low)s to %(high)s m²") % {"low": _number(low), "high": _number(high)})
+        parts.append(_("%(low)s to %(high)s m²") % {"low": number(low), "high": number(high)})
     elif low is not None:
-        parts.append(_("at least %(low)s m²") % {"low": _number(low)})
+        parts.append(_("at least %(low)s m²") % {"low": number(low)})
     elif high is not None:
-        parts.append(_("at most %(high)s m²") % {"high": _number(high)})
+        parts.append(_("at most %(high)s m²") % {"high": number(high)})
     if search.kind_id:
         parts.append(str(search.kind))
     if search.activity_id:
@@ -45,7 +42,8 @@ def search_summary(search: SavedSearch) -> list[str]:
     if search.economic_model_id:
         parts.append(str(search.economic_model))
     if search.max_cost is not None:
-        parts.append(_("at most € %(cost)s a month") % {"cost": _number(search.max_cost)})
+        # Whole euros, the sign where the translation puts it, as the language writes it.
+        parts.append(_("at most € %(cost)s a month") % {"cost": number(search.max_cost, 0)})
     if search.needs_open_to_public:
         parts.append(_("open to the public"))
     if search.needs_step_free:

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from loket.formatting import AREA, LENGTH, MONEY
+
 from ..enums import (
     ClosedReason,
     FireSafetyStatus,
@@ -233,6 +235,16 @@ class Site(models.Model):
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    # How summaries write these numbers (`loket.formatting.field_value`).
+    number_kinds = {
+        "ceiling_height_m": LENGTH,
+        "fee_amount": MONEY,
+        "charges_monthly": MONEY,
+        "deposit": MONEY,
+        "total_surface_m2": AREA,
+        "estimated_monthly_cost": MONEY,
+    }
 
     class Meta:
         verbose_name = _("site")

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from loket.formatting import AREA, MONEY, area
+
 # The most units a site has. The owner's editor sends about eleven fields per unit, and Django
 # refuses a request of more than 1,000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS): 80 units fit.
 MAX_UNITS = 80
@@ -39,6 +41,9 @@ class Unit(models.Model):
     open_to_public = models.BooleanField(_("can be open to the public"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    # How summaries write these numbers (`loket.formatting.field_value`).
+    number_kinds = {"surface_m2": AREA, "fee_amount": MONEY}
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -55,4 +60,4 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.surface_m2} m²)"
+        return f"{self.name} ({area(self.surface_m2)})"
