@@ -2,6 +2,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loket.workflow import Transition, state_field
 from properties.enums import FireSafetyStatus
@@ -136,7 +137,7 @@ class OccupationUnit(models.Model):
 
     occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="bookings")
     unit = models.ForeignKey("properties.Unit", on_delete=models.PROTECT, related_name="bookings")
-    starts_on = models.DateField(_("from"))
+    starts_on = models.DateField(pgettext_lazy("period", "from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
@@ -187,7 +188,7 @@ class SteeringMeeting(models.Model):
     )
     held_on = models.DateField(_("date"))
     participants = models.TextField(_("participants"))
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(pgettext_lazy("meeting", "minutes"), blank=True)
 
     class Meta:
         verbose_name = _("steering-committee meeting")
