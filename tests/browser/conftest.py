@@ -84,20 +84,6 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=SCREENSHOTS / f"{safe_name}.png", full_page=True)
 
 
-# axe rules that Django's admin, select2 and modeltranslation's tabs break in their own markup
-# (tabular inline inputs without labels, an empty header cell, the autocomplete's ARIA span,
-# jQuery UI tabs nesting a link in a tab, the unlabelled language switch). The admin is checked
-# with every other rule; these are listed as known limitations in the issue notes.
-ADMIN_THIRD_PARTY_RULES = (
-    "aria-input-field-name",
-    "empty-table-header",
-    "label",
-    "label-title-only",
-    "nested-interactive",
-    "select-name",
-)
-
-
 def axe_violations(page: Page, *, skip_rules: tuple[str, ...] = ()) -> list[str]:
     """axe-core's violations on the page, one readable line each: rule, target, help."""
     options = {

@@ -13,7 +13,7 @@ from loket.accounts.enums import Role
 from projects.models import Application, ApplicationTransition, SavedSearch
 from tests import factories
 
-from .conftest import ADMIN_THIRD_PARTY_RULES, axe_violations, screenshot
+from .conftest import axe_violations, screenshot
 from .test_journeys import current_totp_code
 
 pytestmark = [
@@ -116,10 +116,10 @@ def test_holder_applies_desk_asks_more_holder_completes_and_saves_a_search(live_
     desk.locator("[name='code']").fill(current_totp_code(factories.TOTP_SECRET))
     desk.locator("main form button[type='submit']").first.click()
     desk.goto(base + f"/admin/projects/application/{application.pk}/change/")
-    no_violations(desk, "apps-8-desk-change-fr", skip_rules=ADMIN_THIRD_PARTY_RULES)
+    no_violations(desk, "apps-8-desk-change-fr")
     desk.locator("form[action*='mark_incomplete'] button").click()
     desk.locator("textarea[name='message']").fill("Ajoutez vos statuts et votre budget détaillé.")
-    no_violations(desk, "apps-9-desk-message-fr", skip_rules=ADMIN_THIRD_PARTY_RULES)
+    no_violations(desk, "apps-9-desk-message-fr")
     desk.locator("textarea[name='message']").locator("xpath=ancestor::form").locator(
         "[type='submit']"
     ).first.click()

@@ -18,7 +18,7 @@ from projects.models import Application
 from properties.models import Site
 from tests import factories
 
-from .conftest import ADMIN_THIRD_PARTY_RULES, axe_violations, screenshot
+from .conftest import axe_violations, screenshot
 from .test_journeys import current_totp_code
 
 pytestmark = [
@@ -28,9 +28,9 @@ pytestmark = [
 ]
 
 
-def no_violations(page, name: str, *, admin: bool = False) -> None:
+def no_violations(page, name: str) -> None:
     screenshot(page, name)
-    violations = axe_violations(page, skip_rules=ADMIN_THIRD_PARTY_RULES if admin else ())
+    violations = axe_violations(page)
     assert violations == [], "\n".join([name, *violations])
 
 
@@ -47,7 +47,7 @@ def desk_button(page, action: str, *, screenshot_as: str = "") -> None:
     page.wait_for_load_state()
     if "/desk-action/" in page.url and page.locator("input[name='apply']").count():
         if screenshot_as:
-            no_violations(page, screenshot_as, admin=True)
+            no_violations(page, screenshot_as)
         page.locator("input[name='apply']").click()
 
 
@@ -95,16 +95,16 @@ def test_desk_proposes_owner_and_holder_accept_visit_and_signature(live_server, 
     desk.locator("[name='code']").fill(current_totp_code(factories.TOTP_SECRET))
     desk.locator("main form button[type='submit']").first.click()
     desk.goto(base + f"/admin/projects/application/{application.pk}/change/")
-    no_violations(desk, "matching-desk-1-application-nl", admin=True)
+    no_violations(desk, "matching-desk-1-application-nl")
     desk.locator(f"a[href$='/for-application/{application.pk}/']").first.click()
     rows = desk.locator("table.candidates tbody tr")
     expect(rows.first).to_contain_text(top.reference)
-    no_violations(desk, "matching-desk-2-candidates-nl", admin=True)
+    no_violations(desk, "matching-desk-2-candidates-nl")
     rows.first.locator("button[value='shortlist']").click()
     match = Match.objects.get(application=application)
     assert (match.site_id, match.state) == (top.pk, "shortlisted")
     desk.goto(base + f"/admin/matching/match/{match.pk}/change/")
-    no_violations(desk, "matching-desk-3-shortlisted-nl", admin=True)
+    no_violations(desk, "matching-desk-3-shortlisted-nl")
     mail.outbox.clear()
     desk_button(desk, "propose_owner")
     expect(desk.locator(".messagelist")).to_be_visible()
@@ -164,7 +164,7 @@ def test_desk_proposes_owner_and_holder_accept_visit_and_signature(live_server, 
 
     # 4. The desk records the visit and the agreement, and signs it.
     desk.goto(base + f"/admin/matching/match/{match.pk}/change/")
-    no_violations(desk, "matching-desk-4-visit-planned-nl", admin=True)
+    no_violations(desk, "matching-desk-4-visit-planned-nl")
     desk_button(desk, "visit_done", screenshot_as="matching-desk-4b-visit-report-nl")
     desk_button(desk, "agree")
     desk_button(desk, "drafting")
@@ -174,7 +174,7 @@ def test_desk_proposes_owner_and_holder_accept_visit_and_signature(live_server, 
     desk.locator("[name='ends_on']").fill((start + datetime.timedelta(days=730)).isoformat())
     desk.locator("[name='contract_type']").select_option(index=1)
     desk.locator("[name='fee_monthly']").fill("450")
-    no_violations(desk, "matching-desk-5-sign-form-nl", admin=True)
+    no_violations(desk, "matching-desk-5-sign-form-nl")
     desk.locator("input[name='apply']").click()
 
     # 5. The occupation appears as preparing, and the site is occupied.
@@ -199,8 +199,8 @@ def test_desk_proposes_owner_and_holder_accept_visit_and_signature(live_server, 
     ]
     desk.goto(base + "/admin/matching/occupation/")
     expect(desk.locator("#result_list")).to_contain_text(re.compile("Werkplaatsen aan de Vaart"))
-    no_violations(desk, "matching-desk-6-occupations-nl", admin=True)
+    no_violations(desk, "matching-desk-6-occupations-nl")
     desk.goto(base + f"/admin/matching/occupation/{occupation.pk}/change/")
-    no_violations(desk, "matching-desk-7-occupation-nl", admin=True)
+    no_violations(desk, "matching-desk-7-occupation-nl")
     holder_page.goto(base + "/fr/my/proposals/")
     no_violations(holder_page, "matching-holder-4-list-signed-fr")
