@@ -35,6 +35,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.access import has_desk_powers
+from loket.workflow import WorkflowConflict, WorkflowError
 
 # Every changelist row carries the state the caseworker saw, under this prefix and its key; a
 # change page posts it as `seen_state`.
@@ -86,8 +87,10 @@ class DeskAdmin(admin.ModelAdmin):
 
     A subclass declares:
     - `desk_actions`: the list of `DeskAction`s, in the order of the buttons;
-    - `conflict_error`: the domain's "someone else changed it" error (raised for a stale page);
-    - `domain_errors`: the domain's refusals, shown to the caseworker as they are;
+    - `conflict_error`: its workflow's "someone else changed it" error, raised for a stale
+      page (the generic `WorkflowConflict` otherwise);
+    - `domain_errors`: the refusals shown to the caseworker as they are (every workflow's
+      errors, `WorkflowError`, unless narrowed);
     - `transition(obj, to_state, actor, data)`, for actions declared by their state only;
     - `allowed_targets(obj, user)`, when the workflow can list the moves allowed from here;
     - `describe(obj)`, how a record is named in messages (its reference by default).
@@ -96,8 +99,8 @@ class DeskAdmin(admin.ModelAdmin):
     change_form_template = "admin/desk/change_form.html"
     action_page_template = "admin/desk/action_page.html"
     desk_actions: list[DeskAction] = []
-    conflict_error: type[Exception]
-    domain_errors: tuple[type[Exception], ...] = ()
+    conflict_error: type[Exception] = WorkflowConflict
+    domain_errors: tuple[type[Exception], ...] = (WorkflowError,)
     # The order in which ticked records are acted on and reported.
     desk_action_ordering: tuple[str, ...] = ("pk",)
 

@@ -17,7 +17,6 @@ from loket.admin_filters import QueueFilter as SharedQueueFilter
 
 from .domain import (
     ApplicationConflict,
-    ApplicationError,
     application_assign,
     application_mark_incomplete,
     application_qualify,
@@ -269,7 +268,6 @@ class ApplicationAdmin(DeskAdmin):
     form = ApplicationAdminForm
     desk_actions = DESK_ACTIONS
     conflict_error = ApplicationConflict
-    domain_errors = (ApplicationError,)
     done_message = ngettext_lazy(
         "%(action)s: done for %(count)d application (%(references)s).",
         "%(action)s: done for %(count)d applications (%(references)s).",

@@ -17,7 +17,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 from loket.admin_desk import DeskAction, DeskAdmin
 from loket.admin_filters import QueueFilter as SharedQueueFilter
 
-from .domain import SiteConflict, SiteError, site_create, site_refresh_figures, site_transition
+from .domain import SiteConflict, site_create, site_refresh_figures, site_transition
 from .domain.sites import PROTECTED_FIELDS, allowed_targets
 from .enums import OFFERED_STATES, TO_REVIEW_STATES, ClosedReason, Publication, SiteState
 from .files import process_photo, validate_pdf
@@ -312,7 +312,6 @@ class SiteAdmin(DeskAdmin, TabbedTranslationAdmin):
     change_form_template = "admin/properties/site/change_form.html"
     desk_actions = DESK_ACTIONS
     conflict_error = SiteConflict
-    domain_errors = (SiteError,)
     desk_action_ordering = ("reference",)
     done_message = ngettext_lazy(
         "%(action)s: done for %(count)d site (%(references)s).",

@@ -26,7 +26,6 @@ from properties.models import Site, Unit
 from ..domain import (
     MatchConflict,
     MatchError,
-    OccupationError,
     allowed_targets,
     match_answer,
     match_create,
@@ -342,7 +341,6 @@ class VisitSlotInline(admin.TabularInline):
 class MatchAdmin(DeskAdmin):
     desk_actions = MATCH_ACTIONS
     conflict_error = MatchConflict
-    domain_errors = (MatchError, OccupationError)
     list_display = [
         "application_column",
         "site_column",

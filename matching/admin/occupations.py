@@ -15,9 +15,7 @@ from loket.organisations.models import Organisation
 from projects.admin import ReadOnlyInline
 
 from ..domain import (
-    MatchError,
     OccupationConflict,
-    OccupationError,
     occupation_end,
     occupation_extend,
     occupation_start_problems,
@@ -160,7 +158,6 @@ class OccupationAdmin(DeskAdmin):
     change_form_template = "admin/matching/occupation/change_form.html"
     desk_actions = OCCUPATION_ACTIONS
     conflict_error = OccupationConflict
-    domain_errors = (OccupationError, MatchError)
     list_display = [
         "site",
         "occupants_column",
