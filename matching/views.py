@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,8 +43,12 @@ from .selectors import matches_for_holder, matches_for_owner
 M = MatchState
 # States in which the owner may offer visit times (`visit_slot_propose` checks it again).
 SLOT_STATES = (M.OWNER_ACCEPTED, M.PROPOSED_HOLDER, M.HOLDER_ACCEPTED)
-# The desk's own steps before the proposal are not part of the owner's or holder's history.
+# The desk's own steps before the proposal are not part of the owner's or holder's history:
+# moves into them are left out, and the move out of them starts from this.
 DESK_ONLY_STATES = (M.SUGGESTED, M.SHORTLISTED)
+DESK_PREPARATION = pgettext_lazy(
+    "match state, as the owner and the holder see it", "Prepared by the desk"
+)
 
 
 # The holder said yes: the match went on from their acceptance.
@@ -190,11 +194,17 @@ def _render_detail(request, proposal: Proposal, *, decline=None, withdraw=None, 
     match = proposal.match
     application = match.application
     site = _with_site_title(match, get_language()).site
-    transitions = (
+    transitions = list(
         MatchTransition.objects.filter(match=match)
         .exclude(to_state__in=DESK_ONLY_STATES)
         .select_related("decline_reason")
     )
+    for transition in transitions:
+        transition.from_label = (
+            DESK_PREPARATION
+            if transition.from_state in DESK_ONLY_STATES
+            else transition.get_from_state_display()
+        )
     context = {
         "proposal": proposal,
         "match": match,

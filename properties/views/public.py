@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ..enums import VISIBLE_STATES, Publication, PublicPrecision
 from ..filters import SiteFilter
 from ..models import Site
-from ..selectors import can_view, public_sites
+from ..selectors import can_manage, can_view, public_sites
 from ..serializers import public_address, site_point, translated_text
 
 PAGE_SIZE = 20
@@ -107,6 +107,8 @@ def detail_view(request, reference: str):
         {
             "site": site,
             "is_public": is_public,
+            # The owner (or the desk) reading their own site's page is not invited to apply.
+            "manages_site": can_manage(request.user, site),
             "photos": site.photos.all(),
             "units": site.units.select_related("kind"),
             "activities": site.allowed_activities.all(),
