@@ -7,7 +7,7 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import NoReverseMatch, reverse
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 
 from loket.admin_desk import DeskAction, DeskAdmin
 from loket.admin_filters import QueueFilter as SharedQueueFilter
+from loket.formatting import area, number
 
 from .domain import SiteConflict, site_create, site_refresh_figures, site_transition
 from .domain.sites import PROTECTED_FIELDS, allowed_targets
@@ -354,8 +355,8 @@ class SiteAdmin(DeskAdmin, TabbedTranslationAdmin):
         "desk_message",
         "closed_reason",
         "reviewer",
-        "total_surface_m2",
-        "estimated_monthly_cost",
+        "total_surface",
+        "estimated_cost",
         "submitted_at",
         "published_at",
         "created_by",
@@ -443,7 +444,7 @@ class SiteAdmin(DeskAdmin, TabbedTranslationAdmin):
                 "fields": [
                     "economic_model",
                     ("fee_amount", "charges_monthly", "deposit"),
-                    ("total_surface_m2", "estimated_monthly_cost"),
+                    ("total_surface", "estimated_cost"),
                     "insurance",
                     "owner_expectations",
                 ]
@@ -461,7 +462,16 @@ class SiteAdmin(DeskAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("total surface"), ordering="total_surface_m2")
     def surface_column(self, obj: Site) -> str:
-        return f"{number_format(obj.total_surface_m2, 0, force_grouping=True)} m²"
+        return area(obj.total_surface_m2) or "–"
+
+    @admin.display(description=Site._meta.get_field("total_surface_m2").verbose_name)
+    def total_surface(self, obj: Site) -> str:
+        # The label says the unit.
+        return number(obj.total_surface_m2) or "–"
+
+    @admin.display(description=Site._meta.get_field("estimated_monthly_cost").verbose_name)
+    def estimated_cost(self, obj: Site) -> str:
+        return number(obj.estimated_monthly_cost, 2) or "–"
 
     @admin.display(description=_("last saved"), ordering="updated_at")
     def updated_column(self, obj: Site) -> str:
