@@ -334,15 +334,27 @@ def occupations_mark_ending(*, today: datetime.date | None = None) -> int:
 
 
 def planning_warning(occupation: Occupation, *, today=None) -> str | None:
-    """A warning when the planning notification is still missing within 60 days of the start
-    (the exemptions ask for it 60 days ahead)."""
+    """A warning when the planning notification is still missing within 60 days of the start,
+    or was recorded as sent later than the regime's notice (the exemptions ask for it 60 days
+    ahead: sent 56 days before the start is too late)."""
     today = today or timezone.localdate()
     regime = occupation.planning_regime
-    if regime is None or not regime.notice_days or occupation.planning_notified_on:
-        return None
-    if occupation.state not in (OS.PREPARING,):
+    if regime is None or not regime.notice_days:
         return None
     due = occupation.starts_on - datetime.timedelta(days=regime.notice_days)
+    notified_on = occupation.planning_notified_on
+    if notified_on:
+        if notified_on <= due or occupation.state == OS.ENDED:
+            return None
+        return str(
+            _(
+                "The planning notification was sent on %(date)s, after %(due)s: the planning "
+                "regime asks for it %(days)s days before the start."
+            )
+            % {"date": notified_on.isoformat(), "due": due.isoformat(), "days": regime.notice_days}
+        )
+    if occupation.state not in (OS.PREPARING,):
+        return None
     if today < occupation.starts_on - datetime.timedelta(days=PLANNING_WARNING_DAYS):
         return None
     if today > due:

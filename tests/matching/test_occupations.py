@@ -197,7 +197,7 @@ def test_planning_warning_within_60_days_of_the_start(orgs, desk, owner, holder)
     assert warning is not None
     assert due.strftime("%d") in warning  # the due date is named
     assert planning_warning(occupation, today=TODAY - datetime.timedelta(days=30)) is None
-    occupation.planning_notified_on = TODAY
+    occupation.planning_notified_on = due  # sent in time; a later date warns (issue 12)
     assert planning_warning(occupation) is None
 
 

@@ -1,0 +1,72 @@
+"""The planning warning on an occupation under an exemption, which must be notified online at
+least 60 days before the start: missing close to the start, or recorded as sent too late."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from loket.reference.models import PlanningRegime
+from matching.domain import match_create, match_sign, planning_warning
+from matching.enums import MatchState
+
+from ..factories import caseworker
+from .helpers import fitting_pair, walk
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+START = TODAY + datetime.timedelta(days=40)
+DUE = START - datetime.timedelta(days=60)
+
+
+@pytest.fixture
+def occupation(holder, owner):
+    desk = caseworker()
+    application, site = fitting_pair(
+        holder_org=holder.active_organisation, owner_org=owner.active_organisation
+    )
+    match = match_create(application=application, site=site, actor=desk)
+    match = walk(match, MatchState.DRAFTING, desk=desk, owner=owner, holder=holder)
+    return match_sign(
+        match=match,
+        actor=desk,
+        starts_on=START,
+        planning_regime=PlanningRegime.objects.get(code="exempt_3_years"),
+    )
+
+
+def late(sent_on: datetime.date) -> str:
+    return (
+        f"The planning notification was sent on {sent_on.isoformat()}, after "
+        f"{DUE.isoformat()}: the planning regime asks for it 60 days before the start."
+    )
+
+
+@pytest.mark.parametrize(
+    ("days_before_start", "warned"),
+    [(56, True), (59, True), (60, False), (61, False)],
+)
+def test_a_notification_recorded_less_than_60_days_before_the_start_warns(
+    occupation, days_before_start, warned
+):
+    sent_on = START - datetime.timedelta(days=days_before_start)
+    occupation.planning_notified_on = sent_on
+
+    assert planning_warning(occupation) == (late(sent_on) if warned else None)
+
+
+def test_a_late_notification_still_warns_once_the_occupation_runs(occupation):
+    sent_on = START - datetime.timedelta(days=56)
+    occupation.planning_notified_on = sent_on
+    occupation.state = "running"
+
+    assert planning_warning(occupation) == late(sent_on)
+    occupation.state = "ended"
+    assert planning_warning(occupation) is None
+
+
+def test_a_missing_notification_warns_within_60_days_of_the_start(occupation):
+    assert planning_warning(occupation) == (
+        f"The planning notification was due on {DUE.isoformat()} and has not been recorded."
+    )
+    assert planning_warning(occupation, today=DUE - datetime.timedelta(days=1)) is None
