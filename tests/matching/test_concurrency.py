@@ -56,11 +56,10 @@ def test_two_caseworkers_proposing_at_once_one_wins(people):
     )
 
     def propose(actor):
-        return lambda: match_transition(
-            match=_loaded(match.pk),
-            to_state=M.PROPOSED_OWNER,
-            actor=actor,
-        )
+        # Each caseworker has the shortlisted match on their page before either clicks: loaded
+        # in a thread, a slow start could read the other's committed move instead.
+        shown = _loaded(match.pk)
+        return lambda: match_transition(match=shown, to_state=M.PROPOSED_OWNER, actor=actor)
 
     outcomes = race(propose(people["sofie"]), propose(people["jan"]))
 
