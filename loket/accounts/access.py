@@ -37,7 +37,9 @@ def mark_request_user(request, user):
 def _mark_signed_in_user(sender, request, user, **kwargs):
     """`login()` puts a fresh user object on the request, which the middleware never saw: mark
     it too, so that the rest of the sign-in request does not take it for a trusted caller."""
-    if request is not None and hasattr(request, "session"):
+    # Only the object the request now carries: the test client's force_login() and other
+    # callers without a request user keep a trusted object of their own.
+    if request is not None and getattr(request, "user", None) is user:
         mark_request_user(request, user)
 
 
