@@ -52,13 +52,10 @@ from matching.domain.suggestions import (  # noqa: E402
     suggestions_refresh_all,
 )
 from matching.enums import Direction  # noqa: E402
+from matching.filters import DAYS_PER_MONTH  # noqa: E402
+from matching.market import applications_for_scoring, sites_for_scoring  # noqa: E402
 from matching.models import Suggestion  # noqa: E402
-from matching.selectors import (  # noqa: E402
-    applications_for_scoring,
-    candidate_applications,
-    candidate_sites,
-    sites_for_scoring,
-)
+from matching.selectors import candidate_applications, candidate_sites  # noqa: E402
 from projects.models import Application  # noqa: E402
 from properties.models import Site, Unit  # noqa: E402
 from properties.pricing import estimated_monthly_cost  # noqa: E402
@@ -120,7 +117,7 @@ def seed_sites(count: int, rng: random.Random, today: datetime.date) -> None:
             available_until = None
         else:
             available_until = available_from + datetime.timedelta(
-                days=round(30.4375 * rng.randint(6, 72))
+                days=round(DAYS_PER_MONTH * rng.randint(6, 72))
             )
         model_code = rng.choices(
             ["free", "charges_only", "fee_per_m2", "fee_per_person", "all_in", "management", None],

@@ -12,7 +12,8 @@ cannot exceed the site's because only the site's free units are handed out.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .scoring import ApplicationData, Result, SiteData, best_combination, usable_units
+from .data import ApplicationData, Result, SiteData
+from .filters import best_combination, usable_units
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Ranked suggestions in both directions, stored for the desk and refreshed when a side changes.
 
-The database applies the hard filters it can (`selectors.candidate_*`), the engine scores the
-survivors, and the best `TOP_N` are written as Suggestion rows. A refresh rewrites one side's
-rows in one transaction, so a reader sees the old list or the new one, never half.
+The database applies the hard filters' prefilters (`selectors.candidate_*`), the engine checks
+and scores the survivors, and the best `TOP_N` are written as Suggestion rows. A refresh
+rewrites one side's rows in one transaction, so a reader sees the old list or the new one,
+never half.
 """
 
 import datetime
@@ -16,30 +17,28 @@ from projects.models import Application
 from properties.enums import OFFERED_STATES
 from properties.models import Site
 
+from ..data import Result, SiteData
 from ..enums import Direction
+from ..filters import Wish
+from ..market import (
+    OfferedSites,
+    application_data,
+    application_data_list,
+    applications_for_scoring,
+    site_data,
+    site_data_list,
+    sites_for_scoring,
+)
 from ..models import Suggestion
 from ..scoring import (
     WEIGHTS,
-    Result,
-    SiteData,
     _expectations_line,
     _transport_line,
     _waiting_line,
     rank,
     score,
 )
-from ..selectors import (
-    MATCHABLE_STATES,
-    OfferedSites,
-    application_data,
-    application_data_list,
-    applications_for_scoring,
-    candidate_applications,
-    candidate_sites,
-    site_data,
-    site_data_list,
-    sites_for_scoring,
-)
+from ..selectors import MATCHABLE_STATES, candidate_applications, candidate_sites
 from ..sharing import share_site
 
 TOP_N = 20
@@ -203,7 +202,7 @@ def suggestions_refresh_all(*, today=None, chunk: int = 500) -> int:
     benchmark's full recompute. Returns the number of rows written.
 
     The same lists as `suggestions_refresh_for_application` for each, made faster: the offered
-    sites are loaded once (`OfferedSites`, which applies `candidate_sites`' filters in memory)
+    sites are loaded once (`OfferedSites`, which applies the hard filters' in-memory tests)
     and the applications `chunk` at a time, each chunk rewritten in one transaction."""
     today = today or timezone.localdate()
     sites = OfferedSites(today)
@@ -225,7 +224,8 @@ def suggestions_refresh_all(*, today=None, chunk: int = 500) -> int:
             activity_ids.setdefault(application_id, []).append(activity_id)
         rows = []
         for data in applications:
-            candidates = sites.candidates(data, activity_ids.get(data.id, ()))
+            wish = Wish.of(data, activity_ids.get(data.id, ()), today)
+            candidates = sites.candidates(wish)
             rows.extend(_rows(Direction.SITES_FOR_APPLICATION, _best(data, candidates, today)))
         with transaction.atomic():
             Suggestion.objects.filter(

@@ -12,16 +12,15 @@ from django.utils import timezone
 from loket.reference.models import ActivityType, EconomicModel, SiteKind
 from matching.domain import rank_applications, rank_sites, suggestions_refresh_all
 from matching.enums import Direction
-from matching.models import Suggestion
-from matching.scoring import rank, score
-from matching.selectors import (
+from matching.market import (
     application_data,
     applications_for_scoring,
-    candidate_applications,
-    candidate_sites,
     site_data,
     sites_for_scoring,
 )
+from matching.models import Suggestion
+from matching.scoring import rank, score
+from matching.selectors import candidate_applications, candidate_sites
 from projects.models import Application
 from properties.models import Site
 

@@ -6,16 +6,9 @@ from decimal import Decimal as D
 
 from django.utils import translation
 
-from matching.scoring import (
-    WEIGHTS,
-    ApplicationData,
-    SiteData,
-    UnitData,
-    best_combination,
-    explain,
-    rank,
-    score,
-)
+from matching.data import ApplicationData, SiteData, UnitData
+from matching.filters import best_combination
+from matching.scoring import WEIGHTS, explain, rank, score
 
 TODAY = datetime.date(2026, 11, 23)
 

@@ -1,0 +1,414 @@
+"""The engine's data loading: sites and applications read from the database and turned into
+the engine's plain data (`matching.data`).
+
+One translation per side, whatever the source: `site_data` and `application_data` take a
+model instance (loaded with what they read: `sites_for_scoring`, `applications_for_scoring`),
+`site_data_list` and `application_data_list` read `.values()` rows without model instances,
+three queries for any number of rows; both go through the same `_site_data` and
+`_application_data`. A site's engine data holds its free units only: a unit promised to an
+active occupation is no longer on offer.
+
+`OfferedSites` loads every offered site once, for the full recompute.
+"""
+
+import bisect
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from loket.reference.models import ActivityType
+from projects.enums import DurationUnit, SpaceKind, Tenure
+from projects.models import Application
+from properties.enums import OFFERED_STATES
+from properties.models import Site, Unit
+
+from .data import ApplicationData, SiteData, UnitData
+from .enums import ACTIVE_OCCUPATION_STATES
+from .filters import Offer, Wish, sites_admitted
+from .models import OccupationUnit
+from .scoring import _transport_line
+
+
+def booked_units_exists(today: datetime.date):
+    """True for a unit promised to an active occupation that has not ended by `today`."""
+    return Exists(
+        OccupationUnit.objects.filter(
+            unit=OuterRef("pk"),
+            occupation__state__in=ACTIVE_OCCUPATION_STATES,
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    )
+
+
+def _among(ids: list[int]):
+    """The right-hand side of `field__in` for a long list of ids: one array parameter on
+    PostgreSQL (thousands of placeholders cost more to build than the query takes)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return ids
+
+
+# ---------------------------------------------------------------------------------------------
+# Sites
+
+# The Site columns the engine reads, as `.values()` names; `_site_row` reads the same from an
+# instance.
+_SITE_FIELDS = (
+    "pk",
+    "commune_id",
+    "kind_id",
+    "kind__code",
+    "total_surface_m2",
+    "available_from",
+    "available_until",
+    "min_duration_months",
+    "max_duration_months",
+    "housing_allowed",
+    "open_to_public",
+    "step_free_access",
+    "has_water",
+    "has_electricity",
+    "has_heating",
+    "has_kitchen",
+    "has_loading_access",
+    "economic_model_id",
+    "economic_model__code",
+    "fee_amount",
+    "charges_monthly",
+    "estimated_monthly_cost",
+    "public_transport",
+    "latitude",
+    "longitude",
+    "future_project_start",
+)
+# The Unit columns the engine reads, in `_unit`'s order.
+_UNIT_FIELDS = (
+    "pk",
+    "surface_m2",
+    "kind__code",
+    "floor",
+    "available_from",
+    "available_until",
+)
+
+
+def _unit(pk, surface, kind, floor, available_from, available_until) -> UnitData:
+    return UnitData(
+        id=pk,
+        surface=surface,
+        kind=kind,
+        floor=floor,
+        available_from=available_from,
+        available_until=available_until,
+    )
+
+
+def _site_data(row: dict, free: list[UnitData], has_units: bool, activities) -> SiteData:
+    """The engine's data for one site: `row` holds `_SITE_FIELDS`, `free` its free units,
+    `has_units` whether it has any unit at all (a site with units is let by its units; one
+    without is let as a whole, with its stored total)."""
+    if has_units:
+        total = sum((u.surface for u in free), Decimal(0))
+    else:
+        total = row["total_surface_m2"] or 0
+    return SiteData(
+        id=row["pk"],
+        commune=row["commune_id"] or "",
+        kind=row["kind__code"] if row["kind_id"] else "building",
+        total_surface=Decimal(total),
+        units=tuple(free) if has_units else (),
+        available_from=row["available_from"],
+        available_until=row["available_until"],
+        min_duration_months=row["min_duration_months"],
+        max_duration_months=row["max_duration_months"],
+        activities=frozenset(activities),
+        housing_allowed=row["housing_allowed"],
+        open_to_public=row["open_to_public"],
+        step_free_access=row["step_free_access"],
+        has_water=row["has_water"],
+        has_electricity=row["has_electricity"],
+        has_heating=row["has_heating"],
+        has_kitchen=row["has_kitchen"],
+        has_loading_access=row["has_loading_access"],
+        economic_model=row["economic_model__code"] if row["economic_model_id"] else None,
+        fee=row["fee_amount"],
+        charges=row["charges_monthly"],
+        monthly_cost=row["estimated_monthly_cost"],
+        public_transport=row["public_transport"],
+        latitude=float(row["latitude"]) if row["latitude"] is not None else None,
+        longitude=float(row["longitude"]) if row["longitude"] is not None else None,
+        future_project_start=row["future_project_start"],
+    )
+
+
+def _value(instance, name: str):
+    """`instance`'s value for a `.values()` name: "pk", a column, or "relation__field"."""
+    if "__" in name:
+        relation, field = name.split("__", 1)
+        related = getattr(instance, relation)
+        return None if related is None else getattr(related, field)
+    return getattr(instance, name)
+
+
+def sites_for_scoring(queryset: QuerySet[Site], today: datetime.date) -> QuerySet[Site]:
+    """Everything `site_data` reads, in three queries whatever the number of sites."""
+    units = Unit.objects.select_related("kind").annotate(booked=booked_units_exists(today))
+    return queryset.select_related("kind", "economic_model").prefetch_related(
+        Prefetch("units", queryset=units),
+        Prefetch("allowed_activities", queryset=ActivityType.objects.only("pk", "code")),
+    )
+
+
+def site_data(site: Site) -> SiteData:
+    """A site (from `sites_for_scoring`) with its free units as engine data."""
+    units = site.units.all()
+    free = [
+        _unit(*(_value(u, name) for name in _UNIT_FIELDS))
+        for u in units
+        if not getattr(u, "booked", False)
+    ]
+    row = {name: _value(site, name) for name in _SITE_FIELDS}
+    return _site_data(row, free, bool(units), (a.code for a in site.allowed_activities.all()))
+
+
+def site_data_list(queryset: QuerySet[Site], today: datetime.date) -> list[SiteData]:
+    """`site_data` for every site of `queryset`, in three queries and without model instances,
+    at a fraction of the cost."""
+    rows = list(queryset.values(*_SITE_FIELDS))
+    if not rows:
+        return []
+    ids = [row["pk"] for row in rows]
+    free: dict[int, list[UnitData]] = {pk: [] for pk in ids}
+    has_units: set[int] = set()
+    unit_rows = (
+        Unit.objects.filter(site_id__in=_among(ids))
+        .annotate(booked=booked_units_exists(today))
+        .order_by("position", "pk")  # Unit's own ordering, as the prefetch uses
+        .values_list("site_id", "booked", *_UNIT_FIELDS)
+    )
+    for site_id, booked, *fields in unit_rows:
+        has_units.add(site_id)
+        if not booked:
+            free[site_id].append(_unit(*fields))
+    activities: dict[int, set[str]] = {}
+    links = Site.allowed_activities.through.objects.filter(site_id__in=_among(ids)).values_list(
+        "site_id", "activitytype__code"
+    )
+    for site_id, code in links:
+        activities.setdefault(site_id, set()).add(code)
+    return [
+        _site_data(row, free[row["pk"]], row["pk"] in has_units, activities.get(row["pk"], ()))
+        for row in rows
+    ]
+
+
+def offer(site: Site) -> Offer:
+    """A site (from `sites_for_scoring`) as the applications' prefilter sees it."""
+    return Offer(site_data(site), frozenset(a.pk for a in site.allowed_activities.all()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Applications
+
+# The Application columns the engine reads, as `.values()` names.
+_APPLICATION_FIELDS = (
+    "pk",
+    "surface_min",
+    "surface_ideal",
+    "surface_max",
+    "space_kind",
+    "several_units_ok",
+    "overnight_stay",
+    "housing_people",
+    "must_be_open_to_public",
+    "needs_step_free",
+    "needs_ground_floor",
+    "needs_loading",
+    "needs_water",
+    "needs_power",
+    "needs_heating",
+    "needs_kitchen",
+    "anywhere",
+    "wants_central",
+    "wants_public_transport",
+    "desired_start",
+    "duration_value",
+    "duration_unit",
+    "duration_flexible",
+    "tenure",
+    "max_monthly_budget",
+    "neighbourhood_value",
+    "programme",
+    "commune_contacted",
+    "submitted_at",
+)
+
+
+def duration_months(value: int | None, unit: str) -> int | None:
+    if not value:
+        return None
+    return value * (12 if unit == DurationUnit.YEARS else 1)
+
+
+def _application_data(row: dict, activities: Iterable[str], communes) -> ApplicationData:
+    """The engine's data for one application: `row` holds `_APPLICATION_FIELDS`."""
+    activities = frozenset(activities)
+    surface_min = row["surface_min"] or Decimal(0)
+    programme = row["programme"] or []
+    return ApplicationData(
+        id=row["pk"],
+        surface_min=surface_min,
+        surface_ideal=row["surface_ideal"] or surface_min,
+        surface_max=row["surface_max"] or Decimal("1e9"),  # none given, or 0: no maximum
+        space_kind=row["space_kind"] or SpaceKind.EITHER,
+        several_units_ok=row["several_units_ok"],
+        activities=activities,
+        housing=bool(row["overnight_stay"] or row["housing_people"]),
+        must_be_open_to_public=row["must_be_open_to_public"],
+        needs_step_free=row["needs_step_free"],
+        needs_ground_floor=row["needs_ground_floor"],
+        needs_loading=row["needs_loading"],
+        needs_water=row["needs_water"],
+        needs_power=row["needs_power"],
+        needs_heating=row["needs_heating"],
+        needs_kitchen=row["needs_kitchen"],
+        communes=frozenset(communes),
+        anywhere=row["anywhere"],
+        wants_central=row["wants_central"],
+        wants_public_transport=row["wants_public_transport"],
+        desired_start=row["desired_start"],
+        duration_months=duration_months(row["duration_value"], row["duration_unit"]),
+        duration_flexible=row["duration_flexible"],
+        long_term=row["tenure"] == Tenure.LONG_TERM,
+        max_monthly_budget=row["max_monthly_budget"],
+        neighbourhood_value=bool(row["neighbourhood_value"].strip()),
+        mixed_programme=len(programme) >= 2 or len(activities) >= 2,
+        commune_contacted=row["commune_contacted"],
+        waiting_since=(timezone.localdate(row["submitted_at"]) if row["submitted_at"] else None),
+    )
+
+
+def applications_for_scoring(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Everything `application_data` reads, in three queries whatever the number."""
+    return queryset.prefetch_related(
+        Prefetch("activity_types", queryset=ActivityType.objects.only("pk", "code")),
+        "communes",
+    )
+
+
+def application_data(application: Application) -> ApplicationData:
+    """An application (from `applications_for_scoring`) as engine data."""
+    return _application_data(
+        {name: _value(application, name) for name in _APPLICATION_FIELDS},
+        [a.code for a in application.activity_types.all()],
+        [c.pk for c in application.communes.all()],
+    )
+
+
+def application_data_list(queryset: QuerySet[Application]) -> list[ApplicationData]:
+    """`application_data` for every application of `queryset`, in three queries and without
+    model instances."""
+    rows = list(
+        Application.objects.filter(pk__in=queryset.order_by().values("pk"))
+        .order_by()
+        .values(*_APPLICATION_FIELDS)
+    )
+    if not rows:
+        return []
+    ids = [row["pk"] for row in rows]
+    activities: dict[int, list[str]] = {}
+    for application_id, code in Application.activity_types.through.objects.filter(
+        application_id__in=_among(ids)
+    ).values_list("application_id", "activitytype__code"):
+        activities.setdefault(application_id, []).append(code)
+    communes: dict[int, list[str]] = {}
+    for application_id, commune_id in Application.communes.through.objects.filter(
+        application_id__in=_among(ids)
+    ).values_list("application_id", "commune_id"):
+        communes.setdefault(application_id, []).append(commune_id)
+    return [
+        _application_data(row, activities.get(row["pk"], ()), communes.get(row["pk"], ()))
+        for row in rows
+    ]
+
+
+def wish(application: Application, today: datetime.date) -> Wish:
+    """An application (from `applications_for_scoring`) as the sites' prefilters see it."""
+    return Wish.of(
+        application_data(application),
+        [a.pk for a in application.activity_types.all()],
+        today,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Every offered site at once, for the full recompute
+
+
+class OfferedSites:
+    """Every offered site loaded once as engine data, so the full recompute ranks each
+    application without a query of its own.
+
+    `candidates(wish)` gives the sites that pass the hard filters' in-memory tests
+    (`filters.sites_admitted`), each with the points `scoring._transport_line` gives it (an exact
+    part of the upper bound on its score that the ranking stops on). The sites are looked up
+    by commune, and by surface through bisection, for speed only: a site outside the request's
+    communes, or without enough surface in all or anything small enough, fails those tests
+    anyway."""
+
+    def __init__(self, today: datetime.date):
+        self.today = today
+        offered = Site.objects.filter(state__in=OFFERED_STATES).order_by()
+        wishes = [
+            ApplicationData(
+                id=0,
+                surface_min=Decimal(0),
+                surface_ideal=Decimal(0),
+                surface_max=Decimal(0),
+                wants_public_transport=transport,
+                wants_central=central,
+            )
+            for transport in (False, True)
+            for central in (False, True)
+        ]
+        buckets: dict[str, list[SiteData]] = {}
+        self.transport_points: dict[int, tuple[int, ...]] = {}
+        for site in site_data_list(offered, today):
+            self.transport_points[site.id] = tuple(_transport_line(w, site).points for w in wishes)
+            buckets.setdefault(site.commune, []).append(site)
+        everywhere = [site for sites in buckets.values() for site in sites]
+        self.by_commune = {code: _SortedSites(sites) for code, sites in buckets.items()}
+        self.everywhere = _SortedSites(everywhere)
+
+    def candidates(self, wish: Wish) -> list[tuple[int, SiteData]]:
+        """(transport points, site) for every offered site that passes the in-memory tests."""
+        data = wish.application
+        low, high = data.surface_min, data.surface_max
+        if data.anywhere:
+            groups = [self.everywhere]
+        else:
+            groups = [self.by_commune[c] for c in sorted(data.communes) if c in self.by_commune]
+        pool = [site for group in groups for site in group.between(low, high)]
+        transport = 2 * data.wants_public_transport + data.wants_central
+        points = self.transport_points
+        return [(points[site.id][transport], site) for site in sites_admitted(wish, pool)]
+
+
+class _SortedSites:
+    """Sites sorted by their total surface and by their smallest part, so that the ones that
+    cannot hold a [low, high] request are cut off by bisection."""
+
+    def __init__(self, sites: list[SiteData]):
+        self.by_largest = sorted(sites, key=lambda s: s.total_surface)
+        self.largest = [s.total_surface for s in self.by_largest]
+        self.by_smallest = sorted(sites, key=lambda s: s.pool_surfaces["either"][0])
+        self.smallest = [s.pool_surfaces["either"][0] for s in self.by_smallest]
+
+    def between(self, low: Decimal, high: Decimal) -> list[SiteData]:
+        big_enough = self.by_largest[bisect.bisect_left(self.largest, low) :]
+        small_enough = self.by_smallest[: bisect.bisect_right(self.smallest, high)]
+        return big_enough if len(big_enough) <= len(small_enough) else small_enough
