@@ -74,6 +74,42 @@ class DeskAction:
             raise ValueError(f"Desk action {self.name!r} needs a to_state or a run.")
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """An inline the desk reads and never edits from the record's page."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class HistoryInline(ReadOnlyInline):
+    """A workflow's history (a `loket.workflow.Transition` table) on its record's page: when,
+    on which side, by whom, from, to and why. A workflow adds its own columns with
+    `extra_fields`; only `loket.workflow.transition` writes the rows."""
+
+    extra_fields: tuple[str, ...] = ()
+    verbose_name_plural = _("history")
+
+    def get_fields(self, request, obj=None):
+        states = ["from_state", "to_state"]
+        return ["created_at", "side", "actor", *states, *self.extra_fields, "reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def get_queryset(self, request):
+        related = [f for f in self.extra_fields if self.model._meta.get_field(f).is_relation]
+        return super().get_queryset(request).select_related("actor", *related)
+
+
 class ActionRefused(Exception):
     """The action does not apply to this record as it is now; `message` is translated."""
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from loket.accounts.models import User
-from loket.admin_desk import DeskAction, DeskAdmin
+from loket.admin_desk import DeskAction, DeskAdmin, HistoryInline, ReadOnlyInline
 from loket.admin_filters import AgeFilter as SharedAgeFilter
 from loket.admin_filters import QueueFilter as SharedQueueFilter
 
@@ -201,30 +201,8 @@ class ApplicationNoteInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ApplicationTransitionInline(ReadOnlyInline):
-    """The application's history; only application_transition writes it."""
-
+class ApplicationTransitionInline(HistoryInline):
     model = ApplicationTransition
-    fields = ["created_at", "actor", "from_state", "to_state", "reason"]
-    readonly_fields = fields
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 class ApplicationDocumentInline(ReadOnlyInline):

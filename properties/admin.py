@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from loket.admin_desk import DeskAction, DeskAdmin
+from loket.admin_desk import DeskAction, DeskAdmin, HistoryInline
 from loket.admin_filters import QueueFilter as SharedQueueFilter
 from loket.formatting import area, number
 
@@ -285,24 +285,8 @@ class SiteDocumentInline(CappedInline, admin.TabularInline):
     max_num = MAX_DOCUMENTS
 
 
-class SiteTransitionInline(admin.TabularInline):
-    """The site's history, read-only: only site_transition writes it."""
-
+class SiteTransitionInline(HistoryInline):
     model = SiteTransition
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "actor", "from_state", "to_state", "reason"]
-    readonly_fields = fields
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # --- The site admin --------------------------------------------------------------------------

@@ -16,10 +16,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from loket.admin_desk import DeskAction, DeskAdmin
+from loket.admin_desk import DeskAction, DeskAdmin, HistoryInline
 from loket.admin_filters import AgeFilter, QueueFilter
 from loket.reference.models import DeclineReason
-from projects.admin import ReadOnlyInline
 from projects.models import Application
 from properties.models import Site, Unit
 
@@ -222,16 +221,9 @@ class MatchAgeFilter(AgeFilter):
 # --- Match inlines ---------------------------------------------------------------------------
 
 
-class MatchTransitionInline(ReadOnlyInline):
-    """The match's history; only match_transition writes it."""
-
+class MatchTransitionInline(HistoryInline):
     model = MatchTransition
-    fields = ["created_at", "side", "actor", "from_state", "to_state", "decline_reason", "reason"]
-    readonly_fields = fields
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "decline_reason")
+    extra_fields = ("decline_reason",)
 
 
 def name_date_and_time(field) -> None:

@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from loket.admin_desk import DeskAction, DeskAdmin
+from loket.admin_desk import DeskAction, DeskAdmin, HistoryInline, ReadOnlyInline
 from loket.organisations.models import Organisation
-from projects.admin import ReadOnlyInline
 
 from ..domain import (
     OccupationConflict,
@@ -106,16 +105,8 @@ class OccupationUnitInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("unit")
 
 
-class OccupationTransitionInline(ReadOnlyInline):
-    """The occupation's history; only occupation_transition writes it."""
-
+class OccupationTransitionInline(HistoryInline):
     model = OccupationTransition
-    fields = ["created_at", "actor", "from_state", "to_state", "reason"]
-    readonly_fields = fields
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 class InsuranceCertificateInline(admin.TabularInline):

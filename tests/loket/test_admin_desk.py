@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from loket.accounts.access import SESSION_PASSED_MFA
 from loket.admin_desk import DeskAction, DeskAdmin
@@ -336,3 +336,39 @@ def test_every_desk_admin_declares_its_errors():
     for model_admin in desk_admins:
         assert model_admin.domain_errors, type(model_admin).__name__
         assert model_admin.desk_actions, type(model_admin).__name__
+
+
+def history_rows(response) -> list[list[str]]:
+    """The history table of a change page: one list of cell texts per row, as the admin
+    renders its read-only fields."""
+    (history,) = [
+        formset
+        for formset in response.context["inline_admin_formsets"]
+        if formset.opts.verbose_name_plural == "geschiedenis"
+    ]
+    return [
+        [str(field.contents()) for line in fieldset for field in line]
+        for inline_form in history
+        for fieldset in inline_form
+    ]
+
+
+def test_the_history_says_which_side_acted_in_the_caseworkers_language(desk_client):
+    desk_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    site = SiteFactory(state=SiteState.SUBMITTED)
+    desk_client.post(f"{SITES}{site.pk}/desk-action/start_review/", {"seen_state": "submitted"})
+
+    response = desk_client.get(f"{SITES}{site.pk}/change/")
+
+    row = SiteTransition.objects.get(site=site)
+    ((when, *cells),) = history_rows(response)
+    with translation.override("nl"):
+        expected_when = formats.date_format(timezone.localtime(row.created_at), "DATETIME_FORMAT")
+    assert when == expected_when
+    assert cells == [
+        "Het loket",
+        f'<a href="/admin/accounts/user/{row.actor.pk}/change/">{row.actor}</a>',
+        "Ingediend",
+        "In behandeling bij het loket",
+        "-",
+    ]
