@@ -322,9 +322,14 @@ def _occupation_context(occupation: Occupation, audience: str) -> dict:
 
 
 def _load_planning_due(context: dict) -> dict | None:
-    """None once the notification is recorded or the occupation started or was called off."""
+    """None once the notification is recorded (even late, which the admin still warns about)
+    or the occupation started or was called off."""
     occupation = _occupations().filter(pk=context["occupation"]).first()
-    if occupation is None or planning_warning(occupation) is None:
+    if (
+        occupation is None
+        or occupation.planning_notified_on is not None
+        or planning_warning(occupation) is None
+    ):
         return None
     regime = occupation.planning_regime
     due = occupation.starts_on - timedelta(days=regime.notice_days)

@@ -4,11 +4,15 @@ least 60 days before the start: missing close to the start, or recorded as sent 
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
+from loket.notifications.models import Notification
 from loket.reference.models import PlanningRegime
 from matching.domain import match_create, match_sign, planning_warning
 from matching.enums import MatchState
+from matching.models import Occupation
+from matching.notifications import notify_planning_due
 
 from ..factories import caseworker
 from .helpers import fitting_pair, walk
@@ -70,3 +74,25 @@ def test_a_missing_notification_warns_within_60_days_of_the_start(occupation):
         f"The planning notification was due on {DUE.isoformat()} and has not been recorded."
     )
     assert planning_warning(occupation, today=DUE - datetime.timedelta(days=1)) is None
+
+
+def test_a_queued_reminder_is_cancelled_once_a_late_notification_is_recorded(
+    occupation, holder, django_capture_on_commit_callbacks
+):
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks() as queued:  # the sending waits in the queue
+        assert notify_planning_due() == 2
+    # Meanwhile the desk records the notification, sent late: the warning stays, the reminder
+    # asking to send it has nothing left to ask.
+    Occupation.objects.filter(pk=occupation.pk).update(
+        planning_notified_on=START - datetime.timedelta(days=56)
+    )
+
+    for send in queued:
+        send()
+
+    assert mail.outbox == []
+    assert list(
+        Notification.objects.filter(kind="occupation_planning_due").values_list("status", flat=True)
+    ) == ["cancelled", "cancelled"]
