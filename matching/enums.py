@@ -24,6 +24,8 @@ M = MatchState
 FINAL_STATES = (M.OWNER_DECLINED, M.HOLDER_DECLINED, M.SIGNED, M.WITHDRAWN)
 # Still alive: at most one such match per application and site.
 OPEN_STATES = tuple(s for s in M if s not in FINAL_STATES)
+# The owner agreed and no visit is planned yet: the desk or the owner may offer visit times.
+VISIT_OFFER_STATES = (M.OWNER_ACCEPTED, M.PROPOSED_HOLDER, M.HOLDER_ACCEPTED)
 
 
 class Direction(models.TextChoices):

@@ -35,14 +35,12 @@ from .domain import (
     visit_slot_confirm,
     visit_slot_propose,
 )
-from .enums import FINAL_STATES, MatchState, VisitState
+from .enums import FINAL_STATES, VISIT_OFFER_STATES, MatchState, VisitState
 from .forms import VisitSlotForm, decline_form, withdraw_form
 from .models import Match, MatchTransition, VisitSlot
 from .selectors import matches_for_holder, matches_for_owner
 
 M = MatchState
-# States in which the owner may offer visit times (`visit_slot_propose` checks it again).
-SLOT_STATES = (M.OWNER_ACCEPTED, M.PROPOSED_HOLDER, M.HOLDER_ACCEPTED)
 # The desk's own steps before the proposal are not part of the owner's or holder's history:
 # moves into them are left out, and the move out of them starts from this.
 DESK_ONLY_STATES = (M.SUGGESTED, M.SHORTLISTED)
@@ -97,7 +95,7 @@ class Proposal:
 
     @property
     def can_offer_slot(self) -> bool:
-        return self.as_owner and self.match.state in SLOT_STATES
+        return self.as_owner and self.match.state in VISIT_OFFER_STATES
 
     @property
     def can_confirm_slot(self) -> bool:

@@ -44,6 +44,7 @@ from ..domain.occupations import TERMS
 from ..enums import (
     FINAL_STATES,
     OPEN_STATES,
+    VISIT_OFFER_STATES,
     Direction,
     VisitState,
 )
@@ -286,10 +287,6 @@ class VisitSlotFormSet(BaseInlineFormSet):
             ends_at=form.cleaned_data["ends_at"],
             place=form.cleaned_data.get("place", ""),
         )
-
-
-# Match states in which visit times may be offered (as `visit_slot_propose` allows).
-VISIT_OFFER_STATES = (M.OWNER_ACCEPTED, M.PROPOSED_HOLDER, M.HOLDER_ACCEPTED)
 
 
 class VisitSlotInline(admin.TabularInline):

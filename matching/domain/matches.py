@@ -16,7 +16,7 @@ from projects.models import Application
 from properties.enums import OFFERED_STATES
 from properties.models import Site, Unit
 
-from ..enums import FINAL_STATES, MatchState, VisitState
+from ..enums import FINAL_STATES, VISIT_OFFER_STATES, MatchState, VisitState
 from ..models import Match, MatchTransition, VisitSlot, VisitSlotTransition
 from .errors import MatchConflict, MatchError, VisitSlotTaken
 from .suggestions import score_pair
@@ -267,7 +267,7 @@ def visit_slot_propose(
         raise MatchError(_("Only the desk or the owner offers visit times."))
     # Locked, so a withdrawal at the same moment waits and the state read here holds.
     match = _locked_match(match.pk)
-    if match.state not in (M.OWNER_ACCEPTED, M.PROPOSED_HOLDER, M.HOLDER_ACCEPTED):
+    if match.state not in VISIT_OFFER_STATES:
         raise MatchError(_("Visits are planned once the owner has accepted."))
     if ends_at <= starts_at:
         raise MatchError(_("A visit must end after it starts."))
