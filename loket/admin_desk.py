@@ -100,10 +100,14 @@ class HistoryInline(ReadOnlyInline):
 
     def get_fields(self, request, obj=None):
         states = ["from_state", "to_state"]
-        return ["created_at", "side", "actor", *states, *self.extra_fields, "reason"]
+        return ["created_at", "side", "actor", *states, *self.extra_fields, "reason_shown"]
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
+
+    @admin.display(description=_("reason"))
+    def reason_shown(self, row) -> str:
+        return row.reason_text() or self.get_empty_value_display()
 
     def get_queryset(self, request):
         related = [f for f in self.extra_fields if self.model._meta.get_field(f).is_relation]

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Side(models.TextChoices):
@@ -70,6 +70,11 @@ class Transition(models.Model):
         # A record's first row comes from nowhere: its from_state is empty.
         origin = self.get_from_state_display() if self.from_state else ""
         return f"{origin} → {self.get_to_state_display()}".strip()
+
+    def reason_text(self) -> str:
+        """The reason in the reader's language. Loket's own moves record a msgid (marked with
+        `gettext_noop`), translated here; people's reasons stay as they wrote them."""
+        return gettext(self.reason) if self.side == Side.SYSTEM and self.reason else self.reason
 
 
 def state_field(label, states: type[models.TextChoices]) -> models.CharField:

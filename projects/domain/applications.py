@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
@@ -297,7 +298,7 @@ def applications_expire(*, now=None) -> int:
                 application=application,
                 to_state=A.CLOSED,
                 actor=None,
-                reason="Not confirmed for 12 months.",
+                reason=gettext_noop("Not confirmed for 12 months."),
                 closed_reason=ClosedReason.EXPIRED,
             )
         except ApplicationConflict:

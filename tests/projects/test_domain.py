@@ -3,7 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from loket.communes.models import Commune
 from loket.reference.models import ActivityType
@@ -214,6 +214,35 @@ def test_unconfirmed_requests_expire_once(holder):
     application.refresh_from_db()
     assert (application.state, application.closed_reason) == ("closed", "expired")
     assert ApplicationTransition.objects.filter(to_state="closed", actor=None).count() == 1
+
+
+def test_the_expiry_reason_reads_in_the_readers_language(holder):
+    application = complete_draft(holder)
+    application_submit(application=application, actor=holder)
+    Application.objects.update(confirmed_at=timezone.now() - timedelta(days=366))
+    applications_expire()
+    row = ApplicationTransition.objects.get(to_state="closed")
+
+    readings = {}
+    for language in ("nl", "fr", "en"):
+        with translation.override(language):
+            readings[language] = row.reason_text()
+    assert readings == {
+        "nl": "Niet bevestigd gedurende 12 maanden.",
+        "fr": "Non confirmée depuis 12 mois.",
+        "en": "Not confirmed for 12 months.",
+    }
+
+
+def test_a_persons_reason_is_shown_as_written(holder):
+    application = complete_draft(holder)
+    application_submit(application=application, actor=holder)
+    application_withdraw(
+        application=application, actor=holder, reason="Not confirmed for 12 months."
+    )
+    row = ApplicationTransition.objects.get(to_state="closed")
+    with translation.override("nl"):
+        assert (row.side, row.reason_text()) == ("holder", "Not confirmed for 12 months.")
 
 
 def test_prefill_copies_the_content_not_the_workflow(holder):
