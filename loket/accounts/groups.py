@@ -1,4 +1,4 @@
-"""The permission groups behind staff roles, kept in step after every migrate."""
+"""The permission groups behind staff roles, rebuilt from their declaration after every migrate."""
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions

@@ -35,7 +35,7 @@ class User(AbstractUser):
 
     The role decides which parts of the portal they use. Holders and owners choose theirs at
     signup; caseworkers, analysts and commune contacts are named by the desk in the admin, through
-    `loket.accounts.services.user_set_role`, which also keeps `is_staff` in step.
+    `loket.accounts.services.user_set_role`, which also sets `is_staff` from the role.
     """
 
     username = None

@@ -22,7 +22,7 @@ class Site(models.Model):
     Lifecycle: draft → submitted → under review → published (public or desk-only) → partly or
     fully occupied → released; it may be suspended, withdrawn or closed (demolished, works
     started). Only `properties.domain.site_transition` changes `state`: it checks the move,
-    writes a `SiteTransition` row and keeps `published_at` and the desk's message in step.
+    writes a `SiteTransition` row and sets `published_at` and the desk's message with the move.
 
     A draft may be incomplete; `properties.domain.site_submit` runs the strict checks. Title and
     description are translated (modeltranslation): the owner writes at least one language.
@@ -197,7 +197,8 @@ class Site(models.Model):
     insurance = models.TextField(_("who insures what"), blank=True)
     owner_expectations = models.TextField(_("what the owner expects"), blank=True)
 
-    # Figures kept in step by the domain functions, so the catalogue filters in the database.
+    # Figures the domain functions derive from the units (`site_refresh_figures`), so the
+    # catalogue filters in the database.
     total_surface_m2 = models.DecimalField(
         _("total surface (m²)"), max_digits=10, decimal_places=1, default=0
     )
@@ -274,7 +275,3 @@ class Site(models.Model):
         if self.box:
             street = f"{street} {_('box')} {self.box}"
         return ", ".join(part for part in (street, self.postcode) if part)
-
-    @property
-    def is_open_ended(self) -> bool:
-        return self.available_until is None
