@@ -5,10 +5,15 @@ may be HTML. So each response names its type from what we stored (never from the
 file name), forbids the browser to guess another (`nosniff`), and runs in a sandbox with no
 rights at all, should a browser render it as a page anyway. Documents are downloaded, not
 shown in a tab of the portal; only the photos we re-encoded ourselves are shown inline.
+
+The private storage those files live in has no URL at all (`PrivateFileSystemStorage`): a page
+that asks it for one fails, instead of linking to a /media/ address that nothing serves, and
+that would skip the permission check if anything ever did.
 """
 
 from urllib.parse import quote
 
+from django.core.files.storage import FileSystemStorage, InMemoryStorage
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 
@@ -53,3 +58,20 @@ def _disposition(filename: str, *, inline: bool) -> str:
     if not ascii_name:
         return f"{kind}; {encoded}"
     return f'{kind}; filename="{ascii_name}"; {encoded}'
+
+
+class NoURLStorage:
+    """A storage whose files go out only through views that check who may see them."""
+
+    def url(self, name):
+        raise ValueError(
+            f"“{name}” is a private file: link to the view that checks who may see it."
+        )
+
+
+class PrivateFileSystemStorage(NoURLStorage, FileSystemStorage):
+    """STORAGES["private"]: PRIVATE_MEDIA_ROOT, with no URL."""
+
+
+class PrivateInMemoryStorage(NoURLStorage, InMemoryStorage):
+    """The test suite's private storage, with no URL either, so a forgotten link fails a test."""

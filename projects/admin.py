@@ -5,6 +5,7 @@ state itself."""
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from django.utils.translation import ngettext_lazy
 
 from loket.accounts.models import User
 from loket.admin_desk import DeskAction, DeskAdmin, HistoryInline, ReadOnlyInline
+from loket.admin_files import file_link
 from loket.admin_filters import AgeFilter as SharedAgeFilter
 from loket.admin_filters import QueueFilter as SharedQueueFilter
 
@@ -207,8 +209,13 @@ class ApplicationTransitionInline(HistoryInline):
 
 class ApplicationDocumentInline(ReadOnlyInline):
     model = ApplicationDocument
-    fields = ["title", "kind", "created_at"]
+    fields = ["title", "kind", "pdf", "created_at"]
     readonly_fields = fields
+
+    @admin.display(description=ApplicationDocument._meta.get_field("file").verbose_name)
+    def pdf(self, obj: ApplicationDocument) -> str:
+        url = reverse("projects:holder_document", args=[obj.application_id, obj.pk])
+        return file_link(obj.file, url)
 
 
 # --- The application admin -------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext_lazy, pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from loket.admin_desk import DeskAction, DeskAdmin, HistoryInline
+from loket.admin_files import PrivateFilesForm
 from loket.admin_filters import QueueFilter as SharedQueueFilter
 from loket.formatting import area, number
 
@@ -266,7 +267,13 @@ class SitePhotoInline(CappedInline, TranslationTabularInline):
         )
 
 
-class SiteDocumentForm(forms.ModelForm):
+def _document_url(document: SiteDocument) -> str:
+    return reverse("properties:document", args=[document.site_id, document.pk])
+
+
+class SiteDocumentForm(PrivateFilesForm):
+    file_urls = {"file": _document_url}
+
     class Meta:
         model = SiteDocument
         fields = ["title", "file", "is_public"]

@@ -187,3 +187,17 @@ def test_file_name_beyond_ascii_keeps_an_ascii_fallback(owner):
         "attachment; filename=\"Plan dtage.pdf\"; filename*=UTF-8''Plan%20d%E2%80%99%C3%A9tage.pdf"
     )
     response.close()
+
+
+def test_private_storage_gives_no_url_so_a_forgotten_link_fails(owner):
+    site = SiteFactory(owner=owner.active_organisation)
+    document = SiteDocument.objects.create(
+        site=site, title="Plan", file=ContentFile(PDF, name="plan.pdf")
+    )
+
+    with pytest.raises(ValueError) as raised:
+        document.file.url  # noqa: B018
+
+    assert str(raised.value) == (
+        f"“{document.file.name}” is a private file: link to the view that checks who may see it."
+    )

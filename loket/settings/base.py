@@ -301,8 +301,9 @@ STORAGES = {
 
 # Site files (photos, plans) are served only through permission-checked views.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+# Its storage has no URL: a page asking for one fails instead of linking to /media/.
 STORAGES["private"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "BACKEND": "loket.files.PrivateFileSystemStorage",
     "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
 }
 

@@ -33,7 +33,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "loket.files.PrivateFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},  # noqa: F405
     },
     # WhiteNoise's hashed, compressed files; vendored packages are not rewritten (see module).

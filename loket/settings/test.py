@@ -28,7 +28,7 @@ for _db in DATABASES.values():  # noqa: F405
     _db["CONN_MAX_AGE"] = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "private": {"BACKEND": "loket.files.PrivateInMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve static files from the apps, as in development: the suite never runs collectstatic.

@@ -20,6 +20,7 @@ INLINE = re.compile(r"""style=|<style|<script(?![^>]*\bsrc=)[^>]*>|\bon[a-z]+=["
 ADMIN_CODE = [
     "templates/admin",
     "loket/admin_desk.py",
+    "loket/admin_files.py",
     "properties/admin.py",
     "projects/admin.py",
     "projects/programme.py",

@@ -1,17 +1,20 @@
 """The desk's admin for applications: the queue, filters, actions through the domain, notes."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from loket.reference.models import ActivityType
 from projects.admin import DESK_ACTIONS_BY_NAME
 from projects.domain import ApplicationConflict
-from projects.enums import ApplicationState, ClosedReason
-from projects.models import Application, ApplicationNote, ApplicationTransition
+from projects.enums import ApplicationState, ClosedReason, DocumentKind
+from projects.models import Application, ApplicationDocument, ApplicationNote, ApplicationTransition
 
 from ..factories import OrganisationFactory, caseworker
 
@@ -19,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/projects/application/"
 S = ApplicationState
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 _numbers = iter(range(1, 10_000))
 
 
@@ -313,6 +317,29 @@ def test_admin_change_page_shows_buttons_and_history(desk_client):
     assert f"{CHANGELIST}{application.pk}/desk-action/qualify/" in content
     assert "/desk-action/start_searching/" not in content
     assert "history" in content.lower()
+
+
+def test_admin_change_page_links_a_document_to_the_checked_view(
+    desk_client, other_owner_client, other_holder_client
+):
+    application = make(S.SUBMITTED)
+    document = ApplicationDocument.objects.create(
+        application=application,
+        kind=DocumentKind.STATUTES,
+        title="Statutes",
+        file=ContentFile(PDF, name="statutes.pdf"),
+    )
+    with translation.override("en"):
+        view = reverse("projects:holder_document", args=[application.pk, document.pk])
+
+    html = desk_client.get(f"{CHANGELIST}{application.pk}/change/").content.decode()
+
+    assert re.findall(r'<a href="([^"]*/documents/[^"]*)">([^<]*)</a>', html) == [
+        (view, document.file.name.rsplit("/", 1)[-1])
+    ]
+    assert b"".join(desk_client.get(view).streaming_content) == PDF
+    assert other_owner_client.get(view).status_code == 404
+    assert other_holder_client.get(view).status_code == 404
 
 
 def test_admin_change_page_button_qualifies(desk_client):

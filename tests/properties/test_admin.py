@@ -6,15 +6,17 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
 from loket.reference.models import UnitKind
 from properties.admin import DESK_ACTIONS_BY_NAME
-from properties.domain import SiteConflict
+from properties.domain import SiteConflict, site_photo_add
 from properties.enums import Publication, SiteState
-from properties.models import Site, SitePhoto, SiteTransition
+from properties.models import Site, SiteDocument, SitePhoto, SiteTransition
 
 from ..factories import OrganisationFactory, SiteFactory
 
@@ -525,3 +527,56 @@ def test_admin_saving_the_form_keeps_a_state_changed_meanwhile(desk_client, monk
         SiteState.PUBLISHED,
         Publication.PUBLIC,
     )
+
+
+# --- Private files ---------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+def private_file_links(html: str) -> list[str]:
+    """Every href and src of the page that points at a photo or a document."""
+    return re.findall(r'(?:href|src)="([^"]*/(?:photos|documents)/[^"]*)"', html)
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def stored_bytes(file) -> bytes:
+    with file.storage.open(file.name) as handle:
+        return handle.read()
+
+
+def test_admin_change_page_links_a_document_to_the_checked_view(desk_client, other_owner_client):
+    site = SiteFactory(state=SiteState.UNDER_REVIEW)
+    document = SiteDocument.objects.create(
+        site=site, title="Plan", file=ContentFile(PDF, name="plan.pdf"), is_public=False
+    )
+    with translation.override("en"):
+        view = reverse("properties:document", args=[site.pk, document.pk])
+
+    html = desk_client.get(f"{CHANGELIST}{site.pk}/change/").content.decode()
+
+    assert private_file_links(html) == [view]
+    assert re.findall(r'<p class="file-upload">Currently: <a href="([^"]*)">([^<]*)</a>', html) == [
+        (view, document.file.name.rsplit("/", 1)[-1])
+    ]
+    assert body(desk_client.get(view)) == PDF
+    assert other_owner_client.get(view).status_code == 404
+
+
+def test_admin_change_page_links_a_photo_to_the_checked_view(desk_client, other_owner_client):
+    site = SiteFactory(state=SiteState.UNDER_REVIEW)
+    photo = site_photo_add(site=site, uploaded=SimpleUploadedFile("hall.jpg", jpeg_bytes()))
+    with translation.override("en"):
+        full = reverse("properties:photo", args=[site.pk, photo.pk, "full"])
+        thumb = reverse("properties:photo", args=[site.pk, photo.pk, "thumb"])
+
+    html = desk_client.get(f"{CHANGELIST}{site.pk}/change/").content.decode()
+
+    assert private_file_links(html) == [full, thumb]
+    assert body(desk_client.get(full)) == stored_bytes(photo.image)
+    assert body(desk_client.get(thumb)) == stored_bytes(photo.thumbnail)
+    assert other_owner_client.get(full).status_code == 404
+    assert other_owner_client.get(thumb).status_code == 404
