@@ -384,7 +384,7 @@ def main() -> None:
         "top 20 applications for one site",
         sample_sites,
         lambda s: rank_applications(s, today=today),
-        lambda s: candidate_applications(s, today=today),
+        candidate_applications,
         today,
     )
     rows.append(row)

@@ -306,7 +306,8 @@ KIND = HardFilter(
 )
 
 
-def _n(value: Decimal) -> int:
+def whole_number(value: Decimal) -> int:
+    """A surface or an amount as the explanations show it, rounded to a whole number."""
     return int(value.to_integral_value())
 
 
@@ -322,9 +323,9 @@ def _surface_check(pair: Pair) -> Line | None:
     else:
         usable = max(surfaces, default=Decimal(0))
     if usable < low:
-        return Line("too_small", params={"usable": _n(usable), "min": _n(low)})
+        return Line("too_small", params={"usable": whole_number(usable), "min": whole_number(low)})
     smallest = min(surfaces, default=Decimal(0))
-    return Line("too_big", params={"smallest": _n(smallest), "max": _n(high)})
+    return Line("too_big", params={"smallest": whole_number(smallest), "max": whole_number(high)})
 
 
 def _surface_admits(w: Wish) -> SiteTest:
@@ -575,7 +576,9 @@ FEATURES_FILTER = HardFilter(
 def _budget_check(pair: Pair) -> Line | None:
     budget, cost = pair.application.max_monthly_budget, pair.cost
     if budget is not None and cost is not None and cost > budget:
-        return Line("too_expensive", params={"cost": _n(cost), "budget": _n(budget)})
+        return Line(
+            "too_expensive", params={"cost": whole_number(cost), "budget": whole_number(budget)}
+        )
     return None
 
 

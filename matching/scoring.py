@@ -26,7 +26,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 from .data import ApplicationData, Line, Result, SiteData
-from .filters import Pair, failures, months_between
+from .filters import Pair, failures, months_between, whole_number
 
 # Soft criteria and their maximum points; they add up to 100.
 WEIGHTS = {
@@ -95,10 +95,6 @@ def score(application: ApplicationData, site: SiteData, *, today: datetime.date)
     return Result(site.id, application.id, False, total, lines, pair.unit_ids, pair.surface)
 
 
-def _n(value: Decimal) -> int:
-    return int(value.to_integral_value())
-
-
 def _surface_line(surface: Decimal, low: Decimal, ideal: Decimal, high: Decimal) -> Line:
     weight = WEIGHTS["surface"]
     spread = max(ideal - low, high - ideal) or Decimal(1)
@@ -107,7 +103,7 @@ def _surface_line(surface: Decimal, low: Decimal, ideal: Decimal, high: Decimal)
         "surface",
         round(weight * float(closeness)),
         weight,
-        {"surface": _n(surface), "ideal": _n(ideal)},
+        {"surface": whole_number(surface), "ideal": whole_number(ideal)},
     )
 
 

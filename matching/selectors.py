@@ -42,9 +42,9 @@ def candidate_sites_for(wish: Wish) -> QuerySet[Site]:
     return sites.order_by()  # the engine ranks; an ORDER BY would only cost
 
 
-def candidate_applications(site: Site, *, today: datetime.date) -> QuerySet[Application]:
+def candidate_applications(site: Site) -> QuerySet[Application]:
     """Matchable applications that may pass the site's hard filters (a superset). The site
-    comes from `market.sites_for_scoring` (for `today`)."""
+    comes from `market.sites_for_scoring`, which loaded its free units for the day."""
     return candidate_applications_for(market.offer(site))
 
 

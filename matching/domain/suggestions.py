@@ -83,7 +83,7 @@ def _fitting_applications(site: Site, today: datetime.date):
     passes its hard filters, best first: the ranking and the sharing both start here."""
     site, data = _loaded_site(site, today)
     pairs = []
-    for application in application_data_list(candidate_applications(site, today=today)):
+    for application in application_data_list(candidate_applications(site)):
         result = score(application, data, today=today)
         if not result.excluded:
             pairs.append((application, result))

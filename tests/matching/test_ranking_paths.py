@@ -41,7 +41,7 @@ def plain_rank_sites(application, limit=20):
 def plain_rank_applications(site, limit=20):
     site = sites_for_scoring(Site.objects.filter(pk=site.pk), TODAY).get()
     data = site_data(site)
-    applications = applications_for_scoring(candidate_applications(site, today=TODAY))
+    applications = applications_for_scoring(candidate_applications(site))
     results = (score(application_data(a), data, today=TODAY) for a in applications)
     kept = [r for r in results if not r.excluded]
     kept.sort(key=lambda r: (-r.score, r.application_id))
