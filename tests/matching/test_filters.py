@@ -9,6 +9,7 @@ budget close together) and, for every offered site and matchable application the
 accepts, checks that each prefilter keeps it. Each example runs in a savepoint that is rolled
 back."""
 
+import dataclasses
 import datetime
 from contextlib import contextmanager
 from decimal import Decimal
@@ -24,6 +25,7 @@ from matching.enums import OccupationState
 from matching.filters import (
     DAYS_PER_MONTH,
     HARD_FILTERS,
+    HardFilter,
     Pair,
     Wish,
     failures,
@@ -290,20 +292,29 @@ def test_no_prefilter_drops_what_the_engine_accepts(market):
 # --- The declarations ---------------------------------------------------------------------------
 
 
-def test_every_hard_filter_has_a_check_and_the_three_prefilters():
-    assert [f.name for f in HARD_FILTERS] == [
-        "kind",
-        "surface",
-        "dates",
-        "activity",
-        "housing",
-        "not_public",
-        "not_accessible",
-        "features",
-        "budget",
-        "commune",
+def test_every_hard_filter_declares_the_prefilters_it_is_expected_to():
+    """A filter left without a prefilter lets every site or application through that way:
+    adding one without them must be a choice written here, not an oversight."""
+    default = {field.name: field.default for field in dataclasses.fields(HardFilter)}
+    prefilters = ("admits", "sites", "applications")
+    every = {"admits": True, "sites": True, "applications": True}
+
+    declared = [
+        (f.name, {p: getattr(f, p) is not default[p] for p in prefilters}) for f in HARD_FILTERS
     ]
-    assert [callable(f.check) and callable(f.admits) for f in HARD_FILTERS] == [True] * 10
+
+    assert declared == [
+        ("kind", every),
+        ("surface", every),
+        ("dates", every),
+        ("activity", every),
+        ("housing", every),
+        ("not_public", every),
+        ("not_accessible", every),
+        ("features", every),
+        ("budget", every),
+        ("commune", every),
+    ]
 
 
 def test_shortest_overlap_is_the_required_months_less_half_a_month_rounded_down():
