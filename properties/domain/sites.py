@@ -1,6 +1,7 @@
 """Business actions on sites. Views, admin actions and tasks call these; none sets `state`."""
 
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -22,8 +23,9 @@ from ..enums import (
     SiteState,
 )
 from ..files import process_photo
-from ..models import Site, SiteDocument, SitePhoto, SiteTransition
+from ..models import Site, SiteDocument, SitePhoto, SiteTransition, Unit
 from ..models.media import MAX_DOCUMENTS, MAX_PHOTOS
+from ..models.unit import MAX_UNITS
 from ..pricing import estimated_monthly_cost
 from ..signals import site_changed, site_published
 from .errors import SiteConflict, SiteError, SiteIncomplete
@@ -279,22 +281,68 @@ PROTECTED_FIELDS = frozenset(
 )
 
 
+def read_only_message(state: str) -> str:
+    return _("This site is “%(state)s”: its details can no longer be changed here.") % {
+        "state": S(state).label
+    }
+
+
+def _lock_editable(site_pk: int) -> None:
+    """Inside a transaction: lock the site's row, and refuse if it can no longer be changed
+    here (a caseworker may have moved it on since the page was read)."""
+    state = Site.objects.select_for_update().values_list("state", flat=True).get(pk=site_pk)
+    if state not in EDITABLE_STATES:
+        raise SiteError(read_only_message(state))
+
+
 @transaction.atomic
-def site_update(*, site: Site, fields: list[str]) -> Site:
+def site_update(
+    *, site: Site, fields: list[str], relations: dict[str, Iterable] | None = None
+) -> Site:
     """Save edits to a site's content while it is still editable (draft, submitted, under
     review). Only `fields` are written, so a state change a caseworker made meanwhile is never
-    overwritten by a stale copy; workflow fields are refused outright."""
-    forbidden = PROTECTED_FIELDS.intersection(fields)
+    overwritten by a stale copy; `relations` sets the chosen rows of many-to-many fields
+    (allowed activities). Workflow fields are refused outright."""
+    relations = relations or {}
+    forbidden = PROTECTED_FIELDS.intersection([*fields, *relations])
     if forbidden:
         raise ValueError(f"site_update cannot write {sorted(forbidden)}")
-    state = Site.objects.select_for_update().values_list("state", flat=True).get(pk=site.pk)
-    if state not in EDITABLE_STATES:
-        raise SiteError(
-            _("This site is “%(state)s”: its details can no longer be changed here.")
-            % {"state": S(state).label}
-        )
+    for name in relations:
+        if not Site._meta.get_field(name).many_to_many:
+            raise ValueError(f"{name} is not a many-to-many field")
+    _lock_editable(site.pk)
     site.save(update_fields=[*fields, "updated_at"])
+    for name, rows in relations.items():
+        getattr(site, name).set(rows)
     return site
+
+
+@transaction.atomic
+def site_units_update(*, site: Site, saved: Iterable[Unit], deleted: Iterable[Unit]) -> Site:
+    """Save edits to a site's units while it is still editable. `saved` are the changed and
+    the new units, not yet stored (as the units formset builds them); `deleted` are removed.
+    New units go after the existing ones, in their order. The total surface and the estimated
+    cost are refreshed in the same transaction (which tells matching, through site_changed).
+    Two tabs adding units at once queue on the site's row, so MAX_UNITS holds."""
+    saved, deleted = list(saved), list(deleted)
+    if any(unit.site_id != site.pk for unit in (*saved, *deleted)):
+        raise ValueError("site_units_update got a unit of another site")
+    _lock_editable(site.pk)
+    site.save(update_fields=["updated_at"])
+    next_position = site.units.count()
+    for unit in deleted:
+        unit.delete()
+    new_units = [unit for unit in saved if unit.pk is None]
+    for position, unit in enumerate(new_units, start=next_position):
+        unit.position = position
+    for unit in saved:
+        unit.save()
+    if site.units.count() > MAX_UNITS:
+        raise SiteError(
+            _("A site has at most %(num)d units. Remove one before adding another.")
+            % {"num": MAX_UNITS}
+        )
+    return site_refresh_figures(site=site)
 
 
 def _delete_files_on_commit(*files) -> None:
@@ -307,6 +355,9 @@ def _delete_files_on_commit(*files) -> None:
 
 @transaction.atomic
 def site_photo_delete(*, photo: SitePhoto) -> None:
+    """Remove a photo while its site is still editable, and its files once the removal is
+    committed."""
+    _lock_editable(photo.site_id)
     _delete_files_on_commit(photo.image, photo.thumbnail)
     photo.delete()
 
@@ -324,5 +375,8 @@ def site_document_add(*, site: Site, title: str, uploaded, is_public: bool) -> S
 
 @transaction.atomic
 def site_document_delete(*, document: SiteDocument) -> None:
+    """Remove a document while its site is still editable, and its file once the removal is
+    committed."""
+    _lock_editable(document.site_id)
     _delete_files_on_commit(document.file)
     document.delete()

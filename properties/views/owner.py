@@ -35,9 +35,11 @@ from ..domain import (
 )
 from ..domain.sites import (
     allowed_targets,
+    read_only_message,
     site_document_add,
     site_document_delete,
     site_photo_delete,
+    site_units_update,
     site_update,
     submission_errors,
 )
@@ -73,10 +75,8 @@ def _site_or_404(request, pk: int) -> Site:
 
 
 def _save_form(*, obj: Site, form, actor, refresh_figures: bool = False) -> None:
-    fields, _relations = form_changes(form)
-    form.save(commit=False)
-    site_update(site=obj, fields=fields)
-    form.save_m2m()
+    fields, relations = form_changes(form)
+    site_update(site=obj, fields=fields, relations=relations)
     if refresh_figures:
         site_refresh_figures(site=obj)
 
@@ -105,16 +105,8 @@ def _units_step(editor, request, site: Site, step: Step):
         if formset.is_valid():
             try:
                 with transaction.atomic():
-                    site_update(site=site, fields=[])
-                    next_position = site.units.count()
-                    units = formset.save(commit=False)
-                    for unit in formset.deleted_objects:
-                        unit.delete()
-                    for offset, unit in enumerate(formset.new_objects):
-                        unit.position = next_position + offset
-                    for unit in units:
-                        unit.save()
-                    site_refresh_figures(site=site)
+                    saved = formset.save(commit=False)
+                    site_units_update(site=site, saved=saved, deleted=formset.deleted_objects)
                     editor.record_saved(site, step)
             except SiteError as error:
                 return editor.refuse(request, site, step, error)
@@ -192,9 +184,7 @@ class SiteEditor(StepEditor):
         return site.state in EDITABLE_STATES
 
     def read_only_message(self, site: Site) -> str:
-        return _("This site is “%(state)s”: its details can no longer be changed here.") % {
-            "state": site.get_state_display()
-        }
+        return read_only_message(site.state)
 
     def submission_errors(self, site: Site) -> dict[str, list]:
         return submission_errors(site)
@@ -325,7 +315,10 @@ def photo_delete_view(request, pk: int, photo_pk: int):
     refused = EDITOR.refuse_if_read_only(request, site)
     if refused:
         return refused
-    site_photo_delete(photo=get_object_or_404(site.photos, pk=photo_pk))
+    try:
+        site_photo_delete(photo=get_object_or_404(site.photos, pk=photo_pk))
+    except SiteError as error:
+        return EDITOR.refuse(request, site, EDITOR.step("media"), error)
     messages.success(request, _("The photo is removed."))
     return redirect(_step_url(site, "media"))
 
@@ -361,7 +354,10 @@ def document_delete_view(request, pk: int, document_pk: int):
     refused = EDITOR.refuse_if_read_only(request, site)
     if refused:
         return refused
-    site_document_delete(document=get_object_or_404(site.documents, pk=document_pk))
+    try:
+        site_document_delete(document=get_object_or_404(site.documents, pk=document_pk))
+    except SiteError as error:
+        return EDITOR.refuse(request, site, EDITOR.step("media"), error)
     messages.success(request, _("The document is removed."))
     return redirect(_step_url(site, "media"))
 
