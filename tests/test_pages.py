@@ -66,6 +66,20 @@ def test_accessibility_feedback_is_stored_and_forwarded_to_the_desk(
     assert mail.outbox[0].reply_to == []
 
 
+def test_the_forwarded_report_reads_in_french_typography(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/accessibility/", FEEDBACK)
+    lines = mail.outbox[0].body.splitlines()
+    assert [line for line in lines if " : " in line][:3] == [
+        "Page concernée : /fr/contact/",
+        lines[4],
+        "Langue du signalement : Français",
+    ]
+    assert lines[4].startswith("Reçu le : ")
+
+
 def test_feedback_with_an_address_can_be_answered_directly(
     client, django_capture_on_commit_callbacks
 ):

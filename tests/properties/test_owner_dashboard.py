@@ -53,3 +53,14 @@ def test_owner_dashboard_queries_are_constant(owner, owner_client, django_assert
 def test_owner_dashboard_without_sites_invites_to_register(owner_client):
     html = owner_client.get(dashboard_url()).content.decode()
     assert "No sites yet." in html
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("fr", "Dernier enregistrement :"), ("nl", "Laatst opgeslagen:")]
+)
+def test_the_last_save_is_labelled_in_the_readers_typography(owner, owner_client, language, label):
+    SiteFactory(state="draft", publication="", owner=owner.active_organisation)
+    with translation.override(language):
+        url = reverse("properties:owner_dashboard")
+    html = owner_client.get(url).content.decode()
+    assert html.count(f'<p class="site-card-saved">{label} <time') == 1
