@@ -97,7 +97,7 @@ class MatchTransition(Transition):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        verbose_name=_("reason"),
+        verbose_name=_("decline reason"),
     )
     # The text that goes with the reason from the list.
     reason = models.TextField(_("explanation"), blank=True)
