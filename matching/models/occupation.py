@@ -36,7 +36,10 @@ class Occupation(models.Model):
     """
 
     match = models.OneToOneField(
-        "matching.Match", on_delete=models.PROTECT, related_name="occupation"
+        "matching.Match",
+        on_delete=models.PROTECT,
+        related_name="occupation",
+        verbose_name=_("match"),
     )
     site = models.ForeignKey(
         "properties.Site",
@@ -136,7 +139,9 @@ class OccupationUnit(models.Model):
     rows keep the dates it actually ran."""
 
     occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="bookings")
-    unit = models.ForeignKey("properties.Unit", on_delete=models.PROTECT, related_name="bookings")
+    unit = models.ForeignKey(
+        "properties.Unit", on_delete=models.PROTECT, related_name="bookings", verbose_name=_("unit")
+    )
     starts_on = models.DateField(pgettext_lazy("period", "from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
 

@@ -10,7 +10,10 @@ class SiteTransition(Transition):
     """One change of a site's state. Written only by `properties.domain.site_transition`."""
 
     site = models.ForeignKey(
-        "properties.Site", on_delete=models.CASCADE, related_name="transitions"
+        "properties.Site",
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("site"),
     )
     from_state = state_field(_("from"), SiteState)
     to_state = state_field(_("to"), SiteState)
