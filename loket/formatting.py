@@ -1,4 +1,4 @@
-"""Numbers, money, surfaces and machine-readable times, written the reader's way.
+"""Numbers, money, surfaces, dates and machine-readable times, written the reader's way.
 
 One way for every page and e-mail of the portal: templates use the filters of
 `loket.templatetags.loket_format` (`{% load loket_format %}`), Python display code (review
@@ -15,7 +15,8 @@ from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.units import format_unit
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import get_language, to_locale
 
 CURRENCY = "EUR"
@@ -98,6 +99,15 @@ def percent(value, *, language: str | None = None) -> str:
     if amount is None:
         return ""
     return format_percent(amount / 100, locale=babel_locale(language))
+
+
+def day(value: datetime.date | None, *, language: str | None = None) -> str:
+    """A date in a sentence, as the language's `DATE_FORMAT` writes it (the templates'
+    `|date:"DATE_FORMAT"`): "20 maart 2031", "20 mars 2031"; "" for None."""
+    if value is None:
+        return ""
+    with translation.override(language or get_language()):
+        return date_format(value, "DATE_FORMAT")
 
 
 FORMATTERS = {MONEY: money, AREA: area, LENGTH: length, NUMBER: number}

@@ -22,8 +22,9 @@ import datetime
 import math
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
+
+from loket import formatting
 
 from .data import ApplicationData, Line, Result, SiteData
 from .filters import Pair, failures, months_between, whole_number
@@ -241,9 +242,9 @@ def explain(line: dict, *, communes: dict | None = None, activities: dict | None
         names = ", ".join(str(feature_names().get(f, f)) for f in p["features"])
         return gettext("Needed but missing: %(names)s.") % {"names": names}
     if code == "too_expensive":
-        return gettext("Too expensive: about €%(cost)s a month, the budget is €%(budget)s.") % {
-            "cost": _fmt(p["cost"]),
-            "budget": _fmt(p["budget"]),
+        return gettext("Too expensive: about %(cost)s a month, the budget is %(budget)s.") % {
+            "cost": formatting.money(p["cost"]),
+            "budget": formatting.money(p["budget"]),
         }
     if code == "commune":
         name = (communes or {}).get(p["commune"], p["commune"])
@@ -304,7 +305,7 @@ def explain(line: dict, *, communes: dict | None = None, activities: dict | None
 
 def _fmt(value) -> str:
     """Numbers as the active language writes them (6.000 / 6 000 / 6,000)."""
-    return number_format(value, force_grouping=True)
+    return formatting.number(value)
 
 
 def feature_names() -> dict:

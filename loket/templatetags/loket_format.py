@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.filter
 def money(value) -> str:
-    """`4500` → "4 500,00 €" (fr), "€ 4.500,00" (nl), "€4,500.00" (en)."""
+    """`4500` → "4 500,00 €" (fr), "€ 4.500,00" (nl), "€ 4,500.00" (en)."""
     return formatting.money(value)
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loket import formatting
 from loket.accounts.access import has_desk_powers
 from loket.accounts.models import User
 from loket.workflow import Side, Workflow, record_start, transition
@@ -336,7 +337,8 @@ def occupations_mark_ending(*, today: datetime.date | None = None) -> int:
 def planning_warning(occupation: Occupation, *, today=None) -> str | None:
     """A warning when the planning notification is still missing within 60 days of the start,
     or was recorded as sent later than the regime's notice (the exemptions ask for it 60 days
-    ahead: sent 56 days before the start is too late)."""
+    ahead: sent 56 days before the start is too late). Dates are written the active language's
+    way ("20 maart 2031")."""
     today = today or timezone.localdate()
     regime = occupation.planning_regime
     if regime is None or not regime.notice_days:
@@ -351,7 +353,11 @@ def planning_warning(occupation: Occupation, *, today=None) -> str | None:
                 "The planning notification was sent on %(date)s, after %(due)s: the planning "
                 "regime asks for it %(days)s days before the start."
             )
-            % {"date": notified_on.isoformat(), "due": due.isoformat(), "days": regime.notice_days}
+            % {
+                "date": formatting.day(notified_on),
+                "due": formatting.day(due),
+                "days": regime.notice_days,
+            }
         )
     if occupation.state not in (OS.PREPARING,):
         return None
@@ -360,6 +366,6 @@ def planning_warning(occupation: Occupation, *, today=None) -> str | None:
     if today > due:
         return str(
             _("The planning notification was due on %(date)s and has not been recorded.")
-            % {"date": due.isoformat()}
+            % {"date": formatting.day(due)}
         )
-    return str(_("The planning notification is due by %(date)s.") % {"date": due.isoformat()})
+    return str(_("The planning notification is due by %(date)s.") % {"date": formatting.day(due)})

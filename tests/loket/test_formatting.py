@@ -89,6 +89,14 @@ def test_an_e_mail_rendered_for_its_recipient_uses_their_language():
     assert (in_french, in_dutch) == (f"17{NBSP_NARROW}400,00 €", "€ 17.400,00")
 
 
+def test_day_writes_a_date_in_the_active_or_the_given_language():
+    day = datetime.date(2031, 3, 16)
+    with translation.override("fr"):
+        in_french = formatting.day(day)
+        in_dutch = formatting.day(day, language="nl")
+    assert (in_french, in_dutch, formatting.day(None)) == ("16 mars 2031", "16 maart 2031", "")
+
+
 def test_datetime_attribute_has_no_microseconds():
     moment = datetime.datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=datetime.UTC)
     assert render('<time datetime="{{ t|datetime_attr }}">', "nl", t=moment) == (

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
+from loket import formatting
 from loket.reference.models import ContractType, PlanningRegime
 from matching.domain import (
     MatchConflict,
@@ -643,8 +644,8 @@ def test_occupation_change_page_shows_the_planning_warning(desk_client, orgs, ca
     content = desk_client.get(f"{OCCUPATIONS}{occupation.pk}/change/").content.decode()
 
     assert (
-        f'<li class="warning">The planning notification was due on {due.isoformat()} and has '
-        "not been recorded.</li>"
+        '<li class="warning">The planning notification was due on '
+        f"{formatting.day(due, language='en')} and has not been recorded.</li>"
     ) in content
 
 

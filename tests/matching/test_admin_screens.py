@@ -3,6 +3,7 @@ site, each line explained, with one-click matches, a recompute button and the su
 sharing of a large site."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -270,3 +271,36 @@ def test_application_and_site_pages_link_to_their_candidates(desk_client, pair):
 
     assert f'href="{for_application(application)}"' in application_page.content.decode()
     assert f'href="{for_site(site)}"' in site_page.content.decode()
+
+
+# --- Numbers the reader's way ----------------------------------------------------------------
+
+
+def test_candidate_screens_write_surfaces_and_money_the_french_way(caseworker_client, orgs):
+    caseworker_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    application, site = fitting_pair(holder_org=orgs[0], owner_org=orgs[1], units=(1200, 800))
+    Application.objects.filter(pk=application.pk).update(
+        surface_min=1000, surface_ideal=1500, surface_max=2000
+    )
+    expensive = SiteFactory(
+        owner=orgs[1], units=[1500], available_until=None, charges_monthly=Decimal("2400")
+    )
+    suggestions_refresh_for_application(application_id=application.pk)
+    suggestions_refresh_for_site(site_id=site.pk)
+
+    sites = caseworker_client.get(for_application(application), {"site": expensive.reference})
+    applications = caseworker_client.get(for_site(site))
+
+    assert [line.sentence for line in sites.context["check"]["lines"]] == [
+        "Trop cher : environ 2\u202f400,00 € par mois, pour un budget de 800,00 €."
+    ]
+    content = sites.content.decode()
+    assert "Surface demandée : 1\u202f000 à 2\u202f000 m², idéalement 1\u202f500 m²." in content
+    assert "<td>1\u202f200\u202fm²</td>" in content
+    assert "1\u202f200 m² pour un idéal de 1\u202f500 m²." in content
+    content = applications.content.decode()
+    assert "2\u202f000 m² au total." in content
+    assert "<td>1\u202f200\u202fm²</td>" in content
+    assert "Au total : 1\u202f200 m² utilisés, 800 m² libres, taux d’occupation de 60 %." in content
+    # Django's own separator (a no-break space) is nowhere: one formatter writes every number.
+    assert ("\xa0000" in sites.content.decode(), "\xa0000" in content) == (False, False)

@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from loket import formatting
 from loket.notifications.models import Notification
 from loket.reference.models import PlanningRegime
 from matching.domain import match_create, match_sign, planning_warning
@@ -41,8 +42,8 @@ def occupation(holder, owner):
 
 def late(sent_on: datetime.date) -> str:
     return (
-        f"The planning notification was sent on {sent_on.isoformat()}, after "
-        f"{DUE.isoformat()}: the planning regime asks for it 60 days before the start."
+        f"The planning notification was sent on {formatting.day(sent_on)}, after "
+        f"{formatting.day(DUE)}: the planning regime asks for it 60 days before the start."
     )
 
 
@@ -71,9 +72,34 @@ def test_a_late_notification_still_warns_once_the_occupation_runs(occupation):
 
 def test_a_missing_notification_warns_within_60_days_of_the_start(occupation):
     assert planning_warning(occupation) == (
-        f"The planning notification was due on {DUE.isoformat()} and has not been recorded."
+        f"The planning notification was due on {formatting.day(DUE)} and has not been recorded."
     )
     assert planning_warning(occupation, today=DUE - datetime.timedelta(days=1)) is None
+
+
+def test_the_warnings_write_their_dates_the_readers_way(occupation):
+    occupation.starts_on = datetime.date(2031, 5, 15)  # due 60 days before: 16 March
+    warnings = {}
+    for language in ("nl", "fr"):
+        with translation.override(language):
+            occupation.planning_notified_on = None
+            missing = planning_warning(occupation, today=datetime.date(2031, 3, 20))
+            occupation.planning_notified_on = datetime.date(2031, 3, 20)
+            warnings[language] = [missing, planning_warning(occupation)]
+
+    assert warnings == {
+        "nl": [
+            "De stedenbouwkundige melding moest uiterlijk op 16 maart 2031 gebeuren en is niet "
+            "geregistreerd.",
+            "De stedenbouwkundige melding is op 20 maart 2031 verstuurd, na 16 maart 2031: het "
+            "stedenbouwkundig regime vraagt ze 60 dagen vóór de start.",
+        ],
+        "fr": [
+            "La notification urbanistique était due le 16 mars 2031 et n’a pas été enregistrée.",
+            "La notification urbanistique a été envoyée le 20 mars 2031, après le 16 mars 2031 : "
+            "le régime urbanistique la demande 60 jours avant le début.",
+        ],
+    }
 
 
 def test_a_queued_reminder_is_cancelled_once_a_late_notification_is_recorded(

@@ -284,7 +284,26 @@ def test_explanations_are_in_the_readers_language():
 
     assert en == "Too small: 300 m² usable, at least 5,000 m² asked."
     assert nl == "Te klein: 300 m² bruikbaar, minstens 5.000 m² gevraagd."
-    assert fr == "Trop petit : 300 m² utilisables, au moins 5\xa0000 m² demandés."
+    assert fr == "Trop petit : 300 m² utilisables, au moins 5\u202f000 m² demandés."
+
+
+def test_too_expensive_writes_both_amounts_as_money_the_readers_way():
+    line = score(
+        request(max_monthly_budget=D(800)),
+        site(economic_model="all_in", monthly_cost=D(2400)),
+        today=TODAY,
+    ).lines[0]
+
+    sentences = {}
+    for language in ("nl", "fr", "en"):
+        with translation.override(language):
+            sentences[language] = explain(line.as_dict())
+
+    assert sentences == {
+        "nl": "Te duur: ongeveer € 2.400,00 per maand, het budget is € 800,00.",
+        "fr": "Trop cher : environ 2\u202f400,00 € par mois, pour un budget de 800,00 €.",
+        "en": "Too expensive: about € 2,400.00 a month, the budget is € 800.00.",
+    }
 
 
 def test_every_line_code_has_a_sentence():

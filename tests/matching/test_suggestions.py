@@ -136,7 +136,7 @@ def test_reference_case_ranks_the_metro_building_first(case):
     transport = top.lines[2]
     assert (transport.points, transport.max_points) == (15, 15)
     with translation.override("en"):
-        assert explain(top.lines[2].as_dict()) == "Metro or train nearby; 1.0 km from the centre."
+        assert explain(top.lines[2].as_dict()) == "Metro or train nearby; 1 km from the centre."
 
 
 def test_reference_case_excludes_small_sites_as_too_small(case):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 
 from loket.communes.models import Commune
 from loket.reference.models import ActivityType
@@ -96,3 +97,13 @@ def test_figures_without_open_requests_are_zero(db, django_assert_num_queries):
         assert m2_asked() == {"minimum": Decimal(0), "ideal": Decimal(0)}
     assert [band["count"] for band in open_requests_by_surface_band()] == [0, 0, 0, 0]
     assert open_requests_by_commune()["anywhere"] == 0
+
+
+def test_the_application_list_writes_the_m2_asked_the_french_way(demand, caseworker_client):
+    caseworker_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    content = caseworker_client.get("/admin/projects/application/").content.decode()
+
+    assert "m² demandés : 3\u202f149 au minimum, 4\u202f530 idéalement." in content
+    assert "de 500 à 1\u202f999 m²" in content
+    assert "3\xa0149" not in content
