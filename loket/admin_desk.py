@@ -13,9 +13,10 @@ it asks first and the permission it needs. The base gives every action:
 - translated messages, one line for what was done and one per record that failed, and the
   action's form again, with its errors next to the fields, when it does not validate.
 
-The domain decides; the base never sets a state. A workflow's own wording (the noun in "done
-for 2 sites") is declared on its admin as `done_message`, `failed_message` and
-`not_applicable_message`.
+An admin declares its workflow (`loket.workflow.Workflow`) and its domain's transition
+function: the buttons shown, the conflict error and the plain moves come from them. The domain
+decides; the base never sets a state. A workflow's own wording (the noun in "done for 2 sites")
+is declared on its admin as `done_message`, `failed_message` and `not_applicable_message`.
 """
 
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -35,7 +36,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.access import has_desk_powers
-from loket.workflow import WorkflowConflict, WorkflowError
+from loket.workflow import Workflow, WorkflowConflict, WorkflowError
 
 # Every changelist row carries the state the caseworker saw, under this prefix and its key; a
 # change page posts it as `seen_state`.
@@ -53,7 +54,8 @@ class DeskAction:
       move (`DeskAdmin.allowed_targets`); without `run`, the admin's `transition` makes it.
     - `run(obj, actor, data)`: the domain call, for actions that are more than a move (or no
       move at all, such as assigning a caseworker). `data` is the form's cleaned data.
-    - `from_states`: only from these states; empty means wherever `to_state` is allowed.
+    - `from_states`: a restriction the workflow does not make ("resume" is for suspended
+      sites only, say); empty means wherever the workflow allows `to_state`.
     - `form`: asked first, on its own page; `form_kwargs` are passed to it.
     - `permission`: what it needs besides desk powers: "change", "view" or "delete" (the
       admin's own check, for the record at hand), or a permission codename of the model's
@@ -126,20 +128,23 @@ class DeskAdmin(admin.ModelAdmin):
     """A model admin whose desk actions are declared in `desk_actions`.
 
     A subclass declares:
+    - `workflow`: its domain's `loket.workflow.Workflow`. The buttons shown come from its
+      allowed moves (`allowed_targets`), a stale page gets its `conflict`, and its errors are
+      among the refusals shown to the caseworker as they are (`domain_errors`, every
+      workflow's `WorkflowError` unless narrowed);
+    - `transition_function`: the domain's transition function (`site_transition`, …), as a
+      `staticmethod`, for the actions declared by their state only. It takes the record by its
+      model's name (`site=`, `match=`), `to_state`, `actor`, `reason` and the fields to save
+      with the move, which `transition_fields` gives (none by default);
     - `desk_actions`: the list of `DeskAction`s, in the order of the buttons;
-    - `conflict_error`: its workflow's "someone else changed it" error, raised for a stale
-      page (the generic `WorkflowConflict` otherwise);
-    - `domain_errors`: the refusals shown to the caseworker as they are (every workflow's
-      errors, `WorkflowError`, unless narrowed);
-    - `transition(obj, to_state, actor, data)`, for actions declared by their state only;
-    - `allowed_targets(obj, user)`, when the workflow can list the moves allowed from here;
     - `describe(obj)`, how a record is named in messages (its reference by default).
     """
 
     change_form_template = "admin/desk/change_form.html"
     action_page_template = "admin/desk/action_page.html"
+    workflow: Workflow | None = None
+    transition_function: Callable | None = None
     desk_actions: list[DeskAction] = []
-    conflict_error: type[Exception] = WorkflowConflict
     domain_errors: tuple[type[Exception], ...] = (WorkflowError,)
     # The order in which ticked records are acted on and reported.
     desk_action_ordering: tuple[str, ...] = ("pk",)
@@ -150,14 +155,40 @@ class DeskAdmin(admin.ModelAdmin):
     failed_message = _("%(action)s failed for %(name)s: %(error)s")
     not_applicable_message = _("“%(action)s” does not apply when the state is “%(state)s”.")
 
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        moves = [action.name for action in self.desk_actions if action.run is None]
+        if moves and self.transition_function is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} declares {moves} by their state only: it needs a "
+                "transition_function."
+            )
+
     # --- What a workflow declares ------------------------------------------------------------
 
-    def transition(self, obj, to_state: str, actor, data: dict):
-        raise NotImplementedError(f"{type(self).__name__} declares actions by state only.")
+    @property
+    def conflict_error(self) -> type[WorkflowConflict]:
+        """The "someone else changed it" error of a stale page."""
+        return self.workflow.conflict if self.workflow else WorkflowConflict
 
     def allowed_targets(self, obj, user) -> list[str] | None:
         """The states the workflow allows `user` to move `obj` to now; None if it cannot say."""
-        return None
+        return self.workflow.allowed_targets(obj, user) if self.workflow else None
+
+    def transition_fields(self, obj, to_state: str, actor, data: dict) -> dict:
+        """The fields a plain move saves besides the state, from the action's form (`data`)."""
+        return {}
+
+    def transition(self, obj, to_state: str, actor, data: dict):
+        """A move declared by its state only: the domain's transition function, with the
+        form's `message`, if any, as the reason in the history."""
+        self.transition_function(
+            **{self.opts.model_name: obj},
+            to_state=to_state,
+            actor=actor,
+            reason=data.get("message", ""),
+            **self.transition_fields(obj, to_state, actor, data),
+        )
 
     def describe(self, obj) -> str:
         return getattr(obj, "reference", "") or str(obj.pk)
@@ -167,13 +198,17 @@ class DeskAdmin(admin.ModelAdmin):
     def desk_action(self, name: str) -> DeskAction | None:
         return next((action for action in self.desk_actions if action.name == name), None)
 
-    def has_action_permission(self, request, action: DeskAction, obj=None) -> bool:
-        """Desk powers (the second factor passed) and the model permission the action needs."""
+    def has_desk_permission(self, request, permission: str, obj=None) -> bool:
+        """Desk powers (the second factor passed) and a model permission: "change", "view" or
+        "delete" (the admin's own check, for `obj`), or a codename of the model's app."""
         if not has_desk_powers(request.user):
             return False
-        if action.permission in ("change", "delete", "view"):
-            return getattr(self, f"has_{action.permission}_permission")(request, obj)
-        return request.user.has_perm(f"{self.opts.app_label}.{action.permission}")
+        if permission in ("change", "delete", "view"):
+            return getattr(self, f"has_{permission}_permission")(request, obj)
+        return request.user.has_perm(f"{self.opts.app_label}.{permission}")
+
+    def has_action_permission(self, request, action: DeskAction, obj=None) -> bool:
+        return self.has_desk_permission(request, action.permission, obj)
 
     def available_actions(self, request, obj) -> list[DeskAction]:
         """The buttons for `obj` as it is now: permitted, and allowed from its state."""
@@ -200,21 +235,34 @@ class DeskAdmin(admin.ModelAdmin):
                     continue
         return states
 
+    def lock_as_seen(self, obj, seen: str | None) -> None:
+        """Inside a transaction: lock the record's row and check that it is still in the state
+        the caseworker saw (else `conflict_error`); `obj` is brought up to date."""
+        current = (
+            self.model._default_manager.select_for_update()
+            .filter(pk=obj.pk)
+            .values_list("state", flat=True)
+            .first()
+        )
+        if current is None or (seen and seen != current):
+            raise self.conflict_error()
+        if current != obj.state:
+            obj.refresh_from_db()
+
     def act(self, request, action: DeskAction, obj, *, seen: str | None, data: dict) -> None:
         """Act on one record, in one transaction: lock its row, check that it is still in the
-        state the caseworker saw and that the action applies, then make the domain call."""
+        state the caseworker saw and that the action applies, then make the domain call.
+
+        A plain move is checked by the transition itself, whose refusal names both states. A
+        domain call (`run`) may check other things first, or choose its move from the state
+        (`match_answer`), so its declared `to_state` is checked against the workflow here."""
         with transaction.atomic():
-            current = (
-                self.model._default_manager.select_for_update()
-                .filter(pk=obj.pk)
-                .values_list("state", flat=True)
-                .first()
-            )
-            if current is None or (seen and seen != current):
-                raise self.conflict_error()
-            if current != obj.state:
-                obj.refresh_from_db()
-            if action.from_states and obj.state not in action.from_states:
+            self.lock_as_seen(obj, seen)
+            applies = not action.from_states or obj.state in action.from_states
+            if applies and action.run is not None and action.to_state:
+                targets = self.allowed_targets(obj, request.user)
+                applies = targets is None or action.to_state in targets
+            if not applies:
                 raise ActionRefused(
                     self.not_applicable_message
                     % {"action": action.label, "state": obj.get_state_display()}

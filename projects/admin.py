@@ -18,13 +18,13 @@ from loket.admin_filters import AgeFilter as SharedAgeFilter
 from loket.admin_filters import QueueFilter as SharedQueueFilter
 
 from .domain import (
-    ApplicationConflict,
     application_assign,
     application_mark_incomplete,
     application_qualify,
     application_transition,
     queue_suggestions,
 )
+from .domain.applications import WORKFLOW
 from .enums import OPEN_STATES, SURFACE_BANDS, ApplicationState, ClosedReason
 from .figures import SURFACE_BAND_LABELS, demand_figures, surface_band_q
 from .models import Application, ApplicationDocument, ApplicationNote, ApplicationTransition
@@ -78,6 +78,7 @@ def close(closed_reason: str):
     return run
 
 
+# Assigning is no move, so the workflow cannot say where it applies: open requests only.
 DESK_ACTIONS = [
     DeskAction(
         "assign_to_me",
@@ -103,7 +104,6 @@ DESK_ACTIONS = [
         run=lambda application, actor, data: application_qualify(
             application=application, actor=actor
         ),
-        from_states=(A.SUBMITTED,),
     ),
     DeskAction(
         "mark_incomplete",
@@ -112,10 +112,12 @@ DESK_ACTIONS = [
         run=lambda application, actor, data: application_mark_incomplete(
             application=application, actor=actor, message=data["message"]
         ),
-        from_states=(A.SUBMITTED, A.QUALIFIED),
         form=HolderMessageForm,
     ),
+    # Not from matched: that one searches again when its occupation is called off before it starts.
     DeskAction("start_searching", _("Start searching"), A.SEARCHING, from_states=(A.QUALIFIED,)),
+    # Closing is for the requests the desk works on: not a draft, nor an occupying application,
+    # which closes when its occupation ends.
     DeskAction(
         "close_ineligible",
         _("Close as ineligible"),
@@ -133,7 +135,6 @@ DESK_ACTIONS = [
         form=CloseReasonForm,
     ),
 ]
-DESK_ACTIONS_BY_NAME = {action.name: action for action in DESK_ACTIONS}
 
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -251,8 +252,9 @@ class ApplicationAdminForm(forms.ModelForm):
 class ApplicationAdmin(DeskAdmin):
     change_form_template = "admin/projects/application/change_form.html"
     form = ApplicationAdminForm
+    workflow = WORKFLOW
+    transition_function = staticmethod(application_transition)
     desk_actions = DESK_ACTIONS
-    conflict_error = ApplicationConflict
     done_message = ngettext_lazy(
         "%(action)s: done for %(count)d application (%(references)s).",
         "%(action)s: done for %(count)d applications (%(references)s).",
@@ -405,8 +407,3 @@ class ApplicationAdmin(DeskAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "figures": demand_figures()}
         return super().changelist_view(request, extra_context)
-
-    # --- Desk actions --------------------------------------------------------------------
-
-    def transition(self, application, to_state, actor, data):
-        application_transition(application=application, to_state=to_state, actor=actor)

@@ -19,8 +19,8 @@ from loket.admin_files import PrivateFilesForm
 from loket.admin_filters import QueueFilter as SharedQueueFilter
 from loket.formatting import area, number
 
-from .domain import SiteConflict, site_create, site_refresh_figures, site_transition
-from .domain.sites import PROTECTED_FIELDS, allowed_targets
+from .domain import site_create, site_refresh_figures, site_transition
+from .domain.sites import PROTECTED_FIELDS, WORKFLOW
 from .enums import OFFERED_STATES, TO_REVIEW_STATES, ClosedReason, Publication, SiteState
 from .files import process_photo, validate_pdf
 from .forms import (
@@ -74,6 +74,8 @@ def publish(publication: str = ""):
     return run
 
 
+# Where the publish buttons apply: not on an occupied site, which its bookings publish again
+# (matching's site_sync_occupancy), though the workflow allows the move.
 PUBLISHABLE = (
     SiteState.SUBMITTED,
     SiteState.UNDER_REVIEW,
@@ -108,13 +110,12 @@ DESK_ACTIONS = [
         _("Resume"),
         SiteState.PUBLISHED,
         run=publish(),
-        from_states=(SiteState.SUSPENDED,),
+        from_states=(SiteState.SUSPENDED,),  # the publish buttons serve the other states
     ),
     DeskAction("mark_released", _("Mark released"), SiteState.RELEASED),
     DeskAction("withdraw", _("Withdraw"), SiteState.WITHDRAWN),
     DeskAction("close", _("Close (demolished / works started)"), SiteState.CLOSED, form=CloseForm),
 ]
-DESK_ACTIONS_BY_NAME = {action.name: action for action in DESK_ACTIONS}
 
 
 # Written only by site_transition, site_create and site_refresh_figures; the owner is chosen in
@@ -302,8 +303,9 @@ class SiteTransitionInline(HistoryInline):
 @admin.register(Site)
 class SiteAdmin(DeskAdmin, TabbedTranslationAdmin):
     change_form_template = "admin/properties/site/change_form.html"
+    workflow = WORKFLOW
+    transition_function = staticmethod(site_transition)
     desk_actions = DESK_ACTIONS
-    conflict_error = SiteConflict
     desk_action_ordering = ("reference",)
     done_message = ngettext_lazy(
         "%(action)s: done for %(count)d site (%(references)s).",
@@ -509,16 +511,13 @@ class SiteAdmin(DeskAdmin, TabbedTranslationAdmin):
 
     # --- Desk actions --------------------------------------------------------------------
 
-    def allowed_targets(self, site, user):
-        return allowed_targets(site, user)
-
-    def transition(self, site, to_state, actor, data):
+    def transition_fields(self, site, to_state, actor, data):
+        """The owner's message and the reason for closing, from the action's form; the
+        caseworker who starts the review becomes its reviewer."""
         fields = {name: data[name] for name in ("desk_message", "closed_reason") if name in data}
         if to_state == SiteState.UNDER_REVIEW:
             fields["reviewer"] = actor
-        site_transition(
-            site=site, to_state=to_state, actor=actor, reason=data.get("message", ""), **fields
-        )
+        return fields
 
 
 @admin.register(SiteTransition)

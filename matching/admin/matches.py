@@ -23,9 +23,7 @@ from projects.models import Application
 from properties.models import Site, Unit
 
 from ..domain import (
-    MatchConflict,
     MatchError,
-    allowed_targets,
     match_answer,
     match_create,
     match_propose_to_holder,
@@ -40,6 +38,7 @@ from ..domain import (
     visit_slot_confirm,
     visit_slot_propose,
 )
+from ..domain.matches import WORKFLOW
 from ..domain.occupations import TERMS
 from ..enums import (
     FINAL_STATES,
@@ -328,8 +327,9 @@ class VisitSlotInline(admin.TabularInline):
 
 @admin.register(Match)
 class MatchAdmin(DeskAdmin):
+    workflow = WORKFLOW
+    transition_function = staticmethod(match_transition)
     desk_actions = MATCH_ACTIONS
-    conflict_error = MatchConflict
     list_display = [
         "application_column",
         "site_column",
@@ -401,12 +401,6 @@ class MatchAdmin(DeskAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    def allowed_targets(self, match, user):
-        return allowed_targets(match, user)
-
-    def transition(self, match, to_state, actor, data):
-        match_transition(match=match, to_state=to_state, actor=actor)
 
     def describe(self, match) -> str:
         return f"{match.application.reference} ↔ {match.site.reference}"

@@ -14,13 +14,13 @@ from loket.admin_desk import DeskAction, DeskAdmin, HistoryInline, ReadOnlyInlin
 from loket.organisations.models import Organisation
 
 from ..domain import (
-    OccupationConflict,
     occupation_end,
     occupation_extend,
     occupation_start_problems,
     occupation_transition,
     planning_warning,
 )
+from ..domain.occupations import WORKFLOW
 from ..enums import (
     ACTIVE_OCCUPATION_STATES,
     ENDING_WITHIN_DAYS,
@@ -74,6 +74,7 @@ OCCUPATION_ACTIONS = [
         "start_running",
         _("Start: the occupation is running"),
         OS.RUNNING,
+        # Running again from running or ending is an extension, made by "extend".
         from_states=(OS.PREPARING,),
     ),
     DeskAction(
@@ -82,6 +83,7 @@ OCCUPATION_ACTIONS = [
         run=lambda occupation, actor, data: occupation_extend(
             occupation=occupation, actor=actor, ends_on=data["ends_on"]
         ),
+        # No declared move (the extension keeps or restores the state): the states are here.
         from_states=ACTIVE_OCCUPATION_STATES,
         form=ExtendForm,
     ),
@@ -90,7 +92,6 @@ OCCUPATION_ACTIONS = [
         _("End, with the checklist"),
         OS.ENDED,
         lambda occupation, actor, data: occupation_end(occupation=occupation, actor=actor, **data),
-        from_states=ACTIVE_OCCUPATION_STATES,
         form=EndForm,
     ),
 ]
@@ -147,8 +148,9 @@ OCCUPATION_EDITABLE = [
 @admin.register(Occupation)
 class OccupationAdmin(DeskAdmin):
     change_form_template = "admin/matching/occupation/change_form.html"
+    workflow = WORKFLOW
+    transition_function = staticmethod(occupation_transition)
     desk_actions = OCCUPATION_ACTIONS
-    conflict_error = OccupationConflict
     list_display = [
         "site",
         "occupants_column",
@@ -234,9 +236,6 @@ class OccupationAdmin(DeskAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    def transition(self, occupation, to_state, actor, data):
-        occupation_transition(occupation=occupation, to_state=to_state, actor=actor)
 
     def describe(self, occupation) -> str:
         return f"{occupation.site.reference} – {occupation.application.reference}"

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django.utils import formats, timezone, translation
 
@@ -18,7 +19,7 @@ from loket.admin_desk import DeskAction, DeskAdmin
 from matching.domain import match_create
 from matching.enums import MatchState
 from matching.models import Match
-from properties.admin import DESK_ACTIONS_BY_NAME, SiteAdmin
+from properties.admin import SiteAdmin
 from properties.domain import SiteError, site_transition
 from properties.enums import SiteState
 from properties.models import Site, SiteTransition
@@ -71,13 +72,41 @@ def test_an_action_needs_a_state_or_a_domain_call():
         DeskAction("nothing", "Nothing")
 
 
+def test_a_move_declared_by_its_state_needs_the_domains_transition_function():
+    class BareAdmin(DeskAdmin):
+        desk_actions = [DeskAction("start_review", "Start review", SiteState.UNDER_REVIEW)]
+
+    with pytest.raises(ImproperlyConfigured, match="needs a transition_function"):
+        BareAdmin(Site, admin.site)
+
+
+def test_every_desk_admin_declares_its_workflow_and_transition_function():
+    desk_admins = [a for a in admin.site._registry.values() if isinstance(a, DeskAdmin)]
+
+    declared = {
+        type(a).__name__: (
+            a.workflow.model is a.model,
+            a.conflict_error is a.workflow.conflict,
+            a.transition_function.__name__,
+        )
+        for a in desk_admins
+    }
+
+    assert declared == {
+        "SiteAdmin": (True, True, "site_transition"),
+        "ApplicationAdmin": (True, True, "application_transition"),
+        "MatchAdmin": (True, True, "match_transition"),
+        "OccupationAdmin": (True, True, "occupation_transition"),
+    }
+
+
 # --- Who may press -------------------------------------------------------------------------
 
 
 def test_desk_powers_need_the_second_factor(caseworker_user):
     site_admin = SiteAdmin(Site, admin.site)
     site = SiteFactory(state=SiteState.SUBMITTED)
-    action = DESK_ACTIONS_BY_NAME["start_review"]
+    action = site_admin.desk_action("start_review")
 
     with_mfa = request_by(caseworker_user, passed_mfa=True)
     without_mfa = request_by(
@@ -210,7 +239,7 @@ def test_each_record_is_its_own_transaction(caseworker_user):
 
     done, failed = site_admin.run_desk_action(
         request_by(caseworker_user),
-        DESK_ACTIONS_BY_NAME["start_review"],
+        site_admin.desk_action("start_review"),
         [submitted, draft],
         seen_states={},
     )

@@ -555,6 +555,32 @@ def test_changelist_action_on_a_stale_list_reports_the_conflict_in_french(
     assert MatchTransition.objects.filter(to_state=M.PROPOSED_OWNER).count() == 0
 
 
+def test_changelist_action_records_no_answer_the_side_was_not_asked_for(
+    desk_client, pair, caseworker_user
+):
+    match = walk(new_match(pair, caseworker_user), M.PROPOSED_HOLDER, desk=caseworker_user,
+                 owner=caseworker_user, holder=caseworker_user)  # fmt: skip
+
+    response = desk_client.post(
+        MATCHES,
+        {
+            "action": "owner_accepts",
+            "_selected_action": [match.pk],
+            "index": 0,
+            f"seen_state_{match.pk}": M.PROPOSED_HOLDER,
+        },
+        follow=True,
+    )
+
+    # match_answer answers for whichever side is asked: the base checks the declared move first.
+    assert messages_of(response) == [
+        f"Record: the owner accepts failed for {match.application.reference} ↔ "
+        f"{match.site.reference}: “Record: the owner accepts” does not apply when the state is "
+        "“Proposed to the holder”."
+    ]
+    assert state_of(match) == M.PROPOSED_HOLDER
+
+
 def test_changelist_action_shortlists_the_selected_matches(desk_client, pair, caseworker_user):
     match = new_match(pair, caseworker_user)
 

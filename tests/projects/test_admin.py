@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from loket.reference.models import ActivityType
-from projects.admin import DESK_ACTIONS_BY_NAME
 from projects.domain import ApplicationConflict
 from projects.enums import ApplicationState, ClosedReason, DocumentKind
 from projects.models import Application, ApplicationDocument, ApplicationNote, ApplicationTransition
@@ -299,7 +299,7 @@ def test_admin_conflict_message_is_in_the_caseworkers_language(desk_client):
 
     with translation.override("fr"):
         expected = translation.gettext("%(action)s failed for %(reference)s: %(error)s") % {
-            "action": DESK_ACTIONS_BY_NAME["qualify"].label,
+            "action": admin.site._registry[Application].desk_action("qualify").label,
             "reference": application.reference,
             "error": ApplicationConflict().message,
         }
@@ -317,6 +317,25 @@ def test_admin_change_page_shows_buttons_and_history(desk_client):
     assert f"{CHANGELIST}{application.pk}/desk-action/qualify/" in content
     assert "/desk-action/start_searching/" not in content
     assert "history" in content.lower()
+
+
+def test_admin_change_page_shows_the_buttons_the_workflow_allows(desk_client):
+    shown = {}
+    for state in (S.DRAFT, S.SUBMITTED, S.QUALIFIED, S.MATCHED, S.OCCUPYING, S.CLOSED):
+        application = make(state)
+        response = desk_client.get(f"{CHANGELIST}{application.pk}/change/")
+        shown[state] = [action.name for action in response.context["desk_actions"]]
+
+    closing = ["close_ineligible", "close_no_match"]
+    assigning = ["assign_to_me", "assign_to"]
+    assert shown == {
+        S.DRAFT: [],
+        S.SUBMITTED: [*assigning, "qualify", "mark_incomplete", *closing],
+        S.QUALIFIED: [*assigning, "mark_incomplete", "start_searching", *closing],
+        S.MATCHED: [*assigning, *closing],
+        S.OCCUPYING: [],
+        S.CLOSED: [],
+    }
 
 
 def test_admin_change_page_links_a_document_to_the_checked_view(

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -13,7 +14,6 @@ from django.utils import translation
 from PIL import Image
 
 from loket.reference.models import UnitKind
-from properties.admin import DESK_ACTIONS_BY_NAME
 from properties.domain import SiteConflict, site_photo_add
 from properties.enums import Publication, SiteState
 from properties.models import Site, SiteDocument, SitePhoto, SiteTransition
@@ -302,7 +302,7 @@ def test_admin_conflict_message_is_in_the_caseworkers_language(desk_client):
 
     with translation.override("fr"):
         expected = translation.gettext("%(action)s failed for %(reference)s: %(error)s") % {
-            "action": DESK_ACTIONS_BY_NAME["suspend"].label,
+            "action": admin.site._registry[Site].desk_action("suspend").label,
             "reference": site.reference,
             "error": SiteConflict().message,
         }
