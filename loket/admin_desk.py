@@ -14,9 +14,11 @@ it asks first and the permission it needs. The base gives every action:
   action's form again, with its errors next to the fields, when it does not validate.
 
 An admin declares its workflow (`loket.workflow.Workflow`) and its domain's transition
-function: the buttons shown, the conflict error and the plain moves come from them. The domain
-decides; the base never sets a state. A workflow's own wording (the noun in "done for 2 sites")
-is declared on its admin as `done_message`, `failed_message` and `not_applicable_message`.
+function: the buttons shown, the conflict error and the plain moves come from them. A step that
+is no button (a tick in the page's own form, a screen of its own) goes through `desk_call`, with
+the same checks. The domain decides; the base never sets a state. A workflow's own wording (the
+noun in "done for 2 sites") is declared on its admin as `done_message`, `failed_message` and
+`not_applicable_message`.
 """
 
 from collections.abc import Callable
@@ -114,6 +116,14 @@ class HistoryInline(ReadOnlyInline):
     def get_queryset(self, request):
         related = [f for f in self.extra_fields if self.model._meta.get_field(f).is_relation]
         return super().get_queryset(request).select_related("actor", *related)
+
+
+def page_state(request, obj) -> str:
+    """The state `obj` had on the page the caseworker saw: the one its form posts
+    (`seen_state`) when it is sent, the current one otherwise."""
+    if request.method == "POST":
+        return request.POST.get(SEEN_STATE, obj.state)
+    return obj.state
 
 
 class ActionRefused(Exception):
@@ -272,6 +282,28 @@ class DeskAdmin(admin.ModelAdmin):
             else:
                 self.transition(obj, action.to_state, request.user, data)
 
+    def desk_call(
+        self, request, call: Callable, *, obj=None, seen=None, permission="change", done=None
+    ):
+        """A desk step that is no button (a tick in a page's own form, a screen of its own):
+        `call()` makes its one domain call. The same desk powers and permission check as an
+        action (else PermissionDenied) and, on a record (`obj`), the same seen-state check, in
+        one transaction. A refusal is told as the domain words it; `done(result)`, if given,
+        is the message of success. Returns the call's result, or None when it was refused."""
+        if not self.has_desk_permission(request, permission, obj):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                if obj is not None:
+                    self.lock_as_seen(obj, seen)
+                result = call()
+        except (self.conflict_error, *self.domain_errors) as error:
+            messages.error(request, error.message)
+            return None
+        if done is not None:
+            messages.success(request, done(result))
+        return result
+
     def run_desk_action(self, request, action: DeskAction, objects, *, seen_states, data=None):
         """Apply one action to each record and tell the caseworker, per record, what happened."""
         done, failed = [], []
@@ -406,5 +438,5 @@ class DeskAdmin(admin.ModelAdmin):
             return back
         if not self.has_action_permission(request, action, obj):
             raise PermissionDenied
-        seen_states = {obj.pk: request.POST.get(SEEN_STATE, obj.state)}
+        seen_states = {obj.pk: page_state(request, obj)}
         return self.run_with_form(request, action, [obj], seen_states) or back

@@ -3,8 +3,10 @@ for a site). Every button calls one function of `matching.domain`; each posts th
 caseworker saw, so when two caseworkers act at once exactly one wins and the other is told, in
 their language, that someone else was faster."""
 
+from functools import partial
+
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
@@ -16,13 +18,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from loket.admin_desk import DeskAction, DeskAdmin, HistoryInline
+from loket.admin_desk import DeskAction, DeskAdmin, HistoryInline, page_state
 from loket.admin_filters import AgeFilter, QueueFilter
 from loket.reference.models import DeclineReason
 from projects.models import Application
 from properties.models import Site, Unit
 
 from ..domain import (
+    MatchConflict,
     MatchError,
     match_answer,
     match_create,
@@ -172,6 +175,29 @@ MATCH_ACTIONS = [
 ]
 
 
+# --- Messages of the candidate screens -------------------------------------------------------
+
+
+def recomputed(count: int) -> str:
+    return ngettext(
+        "Recomputed: %(count)d suggestion.", "Recomputed: %(count)d suggestions.", count
+    ) % {"count": count}
+
+
+def created(match: Match) -> str:
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("%(application)s ↔ %(site)s: %(state)s.")
+        % {
+            "application": match.application.reference,
+            "site": match.site.reference,
+            "state": match.get_state_display(),
+        },
+        reverse("admin:matching_match_change", args=[match.pk]),
+        _("Open the match"),
+    )
+
+
 # --- Match filters ---------------------------------------------------------------------------
 
 
@@ -238,7 +264,9 @@ def name_date_and_time(field) -> None:
 
 class VisitSlotForm(forms.ModelForm):
     """A new row offers a time (`visit_slot_propose`); ticking “confirm” on an offered time
-    plans the visit (`visit_slot_confirm`). Saved rows are not edited here."""
+    plans the visit (`visit_slot_confirm`). Saved rows are not edited here. A tick sent from a
+    page on which the time was still offered is kept, so that the domain says why it no longer
+    can be confirmed, instead of the tick being dropped without a word."""
 
     confirm = forms.BooleanField(label=_("confirm this time"), required=False)
 
@@ -253,13 +281,19 @@ class VisitSlotForm(forms.ModelForm):
         if self.instance.pk:
             for name in ("starts_at", "ends_at", "place"):
                 self.fields[name].disabled = True
-            self.fields["confirm"].disabled = self.instance.state != VisitState.PROPOSED
+            confirm = self.fields["confirm"]
+            ticked = confirm.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("confirm")
+            )
+            confirm.disabled = self.instance.state != VisitState.PROPOSED and not ticked
         else:
             self.fields["confirm"].disabled = True
 
 
 class VisitSlotFormSet(BaseInlineFormSet):
-    actor = None  # set by VisitSlotInline.get_formset
+    # Set by VisitSlotInline.get_formset: who saves, and the match's state on their page.
+    actor = None
+    seen_state = None
 
     def new_slots(self):
         return [f for f in self.forms if not f.instance.pk and f.has_changed() and f.is_valid()]
@@ -271,6 +305,9 @@ class VisitSlotFormSet(BaseInlineFormSet):
         super().clean()
         # Ask the domain itself, and undo: the same checks as the real call in save_formset.
         for form in self.new_slots():
+            if self.seen_state != self.instance.state:
+                form.add_error(None, MatchConflict().message)
+                continue
             try:
                 with transaction.atomic():
                     self.propose(form)
@@ -303,6 +340,7 @@ class VisitSlotInline(admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.actor = request.user
+        formset.seen_state = page_state(request, obj) if obj is not None else None
         return formset
 
     def get_fields(self, request, obj=None):
@@ -315,11 +353,13 @@ class VisitSlotInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         # Times are offered while the holder can still take one: not before the owner agreed,
-        # nor once the visit is planned or the match is over.
-        return obj is not None and obj.state in VISIT_OFFER_STATES
+        # nor once the visit is planned or the match is over. In the state the page showed: a
+        # row or a tick sent from a stale page reaches the seen-state check and is refused
+        # with the reason, not dropped without a word.
+        return obj is not None and page_state(request, obj) in VISIT_OFFER_STATES
 
     def has_change_permission(self, request, obj=None):
-        return obj is not None and obj.state in VISIT_OFFER_STATES
+        return obj is not None and page_state(request, obj) in VISIT_OFFER_STATES
 
 
 # --- The match admin -------------------------------------------------------------------------
@@ -455,21 +495,25 @@ class MatchAdmin(DeskAdmin):
         obj.save(update_fields=["caseworker", "message", "updated_at"])
 
     def save_formset(self, request, form, formset, change):
+        """Each offered time and each confirmation is a desk step (`desk_call`), checked
+        against the state the page showed; after a confirmation, against the state it left."""
         if formset.model is not VisitSlot:
             return super().save_formset(request, form, formset, change)
+        match = form.instance
+        seen = page_state(request, match)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for slot_form in formset.new_slots():
-            try:
-                formset.new_objects.append(formset.propose(slot_form))
-            except MatchError as error:
-                messages.error(request, error.message)
+            slot = self.desk_call(
+                request, partial(formset.propose, slot_form), obj=match, seen=seen
+            )
+            if slot is not None:
+                formset.new_objects.append(slot)
         for slot in formset.slots_to_confirm():
-            try:
-                visit_slot_confirm(slot=slot, actor=request.user)
-            except MatchError as error:
-                messages.error(request, error.message)
-            else:
+            confirm = partial(visit_slot_confirm, slot=slot, actor=request.user)
+            if self.desk_call(request, confirm, obj=match, seen=seen) is not None:
                 formset.changed_objects.append((slot, ["state"]))
+                match.refresh_from_db(fields=["state"])
+                seen = match.state
         return None
 
     # --- The candidate screens -----------------------------------------------------------
@@ -570,22 +614,15 @@ class MatchAdmin(DeskAdmin):
         }
 
     def candidate_post(self, request, *, application=None, site=None, **ids):
-        """“Recompute now”, or one click to shortlist or propose a pair: one domain call."""
-        if not request.user.has_perm("matching.add_match"):
-            raise PermissionDenied
+        """“Recompute now”, or one click to shortlist or propose a pair: one domain call, a
+        desk step like the buttons (`desk_call`), for those who may add matches."""
         do = request.POST.get("do")
         if do == "recompute":
             if application is not None:
-                count = suggestions_refresh_for_application(application_id=application.pk)
+                call = partial(suggestions_refresh_for_application, application_id=application.pk)
             else:
-                count = suggestions_refresh_for_site(site_id=site.pk)
-            messages.success(
-                request,
-                ngettext(
-                    "Recomputed: %(count)d suggestion.", "Recomputed: %(count)d suggestions.", count
-                )
-                % {"count": count},
-            )
+                call = partial(suggestions_refresh_for_site, site_id=site.pk)
+            self.desk_call(request, call, permission="add_match", done=recomputed)
             return
         to_state = {"shortlist": M.SHORTLISTED, "propose": M.PROPOSED_OWNER}.get(do)
         if to_state is None:
@@ -594,27 +631,10 @@ class MatchAdmin(DeskAdmin):
             application = get_object_or_404(Application, pk=as_pk(ids.get("application_id")))
         else:
             site = get_object_or_404(Site, pk=as_pk(ids.get("site_id")))
-        try:
-            match = match_create(
-                application=application, site=site, actor=request.user, to_state=to_state
-            )
-        except MatchError as error:
-            messages.error(request, error.message)
-            return
-        messages.success(
-            request,
-            format_html(
-                '{} <a href="{}">{}</a>',
-                _("%(application)s ↔ %(site)s: %(state)s.")
-                % {
-                    "application": application.reference,
-                    "site": site.reference,
-                    "state": match.get_state_display(),
-                },
-                reverse("admin:matching_match_change", args=[match.pk]),
-                _("Open the match"),
-            ),
+        create = partial(
+            match_create, application=application, site=site, actor=request.user, to_state=to_state
         )
+        self.desk_call(request, create, permission="add_match", done=created)
 
     def check_site(self, request, application, names):
         """Why one particular site is (not) among the candidates: every failed hard filter."""

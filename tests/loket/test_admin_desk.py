@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.test import RequestFactory
 from django.utils import formats, timezone, translation
 
@@ -18,9 +18,9 @@ from loket.accounts.access import SESSION_PASSED_MFA
 from loket.admin_desk import DeskAction, DeskAdmin
 from matching.domain import match_create
 from matching.enums import MatchState
-from matching.models import Match
+from matching.models import Match, Suggestion
 from properties.admin import SiteAdmin
-from properties.domain import SiteError, site_transition
+from properties.domain import SiteConflict, SiteError, site_transition
 from properties.enums import SiteState
 from properties.models import Site, SiteTransition
 
@@ -248,6 +248,81 @@ def test_each_record_is_its_own_transaction(caseworker_user):
     assert list(SiteTransition.objects.values_list("site", "to_state")) == [
         (submitted.pk, SiteState.UNDER_REVIEW)
     ]
+
+
+# --- A desk step that is no button ---------------------------------------------------------
+
+
+def test_a_desk_step_on_a_stale_page_is_not_made_and_says_so(caseworker_user):
+    site = SiteFactory(state=SiteState.SUBMITTED)
+    request = request_by(caseworker_user)
+    calls = []
+
+    result = SiteAdmin(Site, admin.site).desk_call(
+        request, lambda: calls.append("called"), obj=site, seen=SiteState.DRAFT
+    )
+
+    assert (result, calls) == (None, [])
+    assert [str(message) for message in get_messages(request)] == [str(SiteConflict().message)]
+
+
+def test_a_refused_desk_step_leaves_nothing_behind_and_says_why(caseworker_user):
+    site = SiteFactory(state=SiteState.SUBMITTED)
+    request = request_by(caseworker_user)
+
+    def review_then_refuse():
+        site_transition(site=site, to_state=SiteState.UNDER_REVIEW, actor=caseworker_user)
+        raise SiteError("The photos are missing.")
+
+    result = SiteAdmin(Site, admin.site).desk_call(
+        request, review_then_refuse, obj=site, seen=SiteState.SUBMITTED
+    )
+
+    assert result is None
+    assert (Site.objects.get(pk=site.pk).state, SiteTransition.objects.count()) == (
+        SiteState.SUBMITTED,
+        0,
+    )
+    assert [str(message) for message in get_messages(request)] == ["The photos are missing."]
+
+
+def test_a_desk_step_reports_what_it_did(caseworker_user):
+    site = SiteFactory(state=SiteState.SUBMITTED)
+    request = request_by(caseworker_user)
+
+    result = SiteAdmin(Site, admin.site).desk_call(
+        request,
+        lambda: site_transition(site=site, to_state=SiteState.UNDER_REVIEW, actor=caseworker_user),
+        obj=site,
+        seen=SiteState.SUBMITTED,
+        done=lambda done: f"{done.reference} is under review.",
+    )
+
+    assert result == site
+    assert Site.objects.get(pk=site.pk).state == SiteState.UNDER_REVIEW
+    assert [str(message) for message in get_messages(request)] == [
+        f"{site.reference} is under review."
+    ]
+
+
+@pytest.mark.parametrize("do", ["recompute", "shortlist", "propose"])
+def test_the_candidate_screens_need_desk_powers(holder, owner, caseworker_user, do):
+    application, site = fitting_pair(
+        holder_org=holder.memberships.get().organisation,
+        owner_org=owner.memberships.get().organisation,
+    )
+    # Staff whose session did not pass the second factor: the caseworkers' permissions, no
+    # desk powers.
+    staff = type(caseworker_user).objects.get(pk=caseworker_user.pk)
+    request = request_by(staff, passed_mfa=False, data={"do": do, "site": site.pk})
+    match_admin = admin.site._registry[Match]
+    assert staff.has_perm("matching.add_match")
+
+    with pytest.raises(PermissionDenied):
+        match_admin.for_application_view(request, application.pk)
+
+    assert (Match.objects.count(), Suggestion.objects.count()) == (0, 0)
+    assert [str(message) for message in get_messages(request)] == []
 
 
 # --- Messages and forms --------------------------------------------------------------------

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.contrib import messages
 from django.utils import timezone, translation
 
 from loket import formatting
@@ -14,6 +15,8 @@ from matching.domain import (
     UnitsTaken,
     match_create,
     match_sign,
+    match_withdraw,
+    visit_slot_confirm,
     visit_slot_propose,
 )
 from matching.enums import MatchState, VisitState
@@ -435,6 +438,84 @@ def test_ticking_two_visit_times_plans_the_first_and_says_the_second_was_taken(
         VisitState.CANCELLED,
     ]
     assert MatchTransition.objects.filter(match=match, to_state=M.VISIT_PLANNED).count() == 1
+
+
+def errors_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"] if m.level == messages.ERROR]
+
+
+@pytest.mark.parametrize("meanwhile", ["the holder took the other time", "withdrawn"])
+def test_a_visit_time_confirmed_on_a_stale_page_changes_nothing_and_says_so(
+    desk_client, pair, caseworker_user, holder, meanwhile
+):
+    desk_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    match = walk(new_match(pair, caseworker_user), M.HOLDER_ACCEPTED, desk=caseworker_user,
+                 owner=caseworker_user, holder=caseworker_user)  # fmt: skip
+    start = timezone.now() + datetime.timedelta(days=3)
+    first, second = (
+        visit_slot_propose(
+            match=match,
+            actor=caseworker_user,
+            starts_at=start + datetime.timedelta(days=day),
+            ends_at=start + datetime.timedelta(days=day, hours=1),
+        )
+        for day in (0, 1)
+    )
+    page = desk_client.get(f"{MATCHES}{match.pk}/change/")
+    html = page.content.decode()
+    # The page's own form posts the state it showed, as the buttons above it do.
+    assert 'name="seen_state" value="holder_accepted"' in html[html.index('id="match_form"') :]
+    data = change_form_data(page) | {"seen_state": M.HOLDER_ACCEPTED}
+    data["visit_slots-0-confirm"] = "on"  # the first time
+    if meanwhile == "withdrawn":
+        match_withdraw(match=match, actor=caseworker_user, decline_reason=reason("too_big"))
+    else:
+        visit_slot_confirm(slot=second, actor=holder)
+    before = (
+        list(VisitSlot.objects.order_by("starts_at").values_list("state", flat=True)),
+        MatchTransition.objects.count(),
+        state_of(match),
+    )
+
+    response = desk_client.post(f"{MATCHES}{match.pk}/change/", data, follow=True)
+
+    assert errors_of(response) == [
+        "Iemand anders was sneller: deze koppeling is zonet gewijzigd. Laad de pagina opnieuw "
+        "om de wijziging te zien."
+    ]
+    assert (
+        list(VisitSlot.objects.order_by("starts_at").values_list("state", flat=True)),
+        MatchTransition.objects.count(),
+        state_of(match),
+    ) == before
+    assert VisitSlot.objects.get(pk=first.pk).confirmed_by is None
+
+
+def test_a_visit_time_offered_on_a_stale_page_is_refused_next_to_its_row(
+    desk_client, pair, caseworker_user
+):
+    match = walk(new_match(pair, caseworker_user), M.HOLDER_ACCEPTED, desk=caseworker_user,
+                 owner=caseworker_user, holder=caseworker_user)  # fmt: skip
+    page = desk_client.get(f"{MATCHES}{match.pk}/change/")
+    match_withdraw(match=match, actor=caseworker_user, decline_reason=reason("too_big"))
+    local = timezone.localtime(timezone.now() + datetime.timedelta(days=3))
+    data = change_form_data(page) | {
+        "seen_state": M.HOLDER_ACCEPTED,
+        "visit_slots-0-starts_at_0": local.strftime("%Y-%m-%d"),
+        "visit_slots-0-starts_at_1": "10:00:00",
+        "visit_slots-0-ends_at_0": local.strftime("%Y-%m-%d"),
+        "visit_slots-0-ends_at_1": "11:00:00",
+    }
+
+    response = desk_client.post(f"{MATCHES}{match.pk}/change/", data)
+
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "visit_slots"
+    )
+    assert formset.errors == [{"__all__": [MatchConflict().message]}]
+    assert VisitSlot.objects.count() == 0
 
 
 def test_visit_slot_before_the_owner_accepted_is_refused(desk_client, pair, caseworker_user):
