@@ -52,6 +52,9 @@ class SiteData:
     latitude: float | None = None
     longitude: float | None = None
     future_project_start: datetime.date | None = None
+    # Divided into units, booked or free: let by its free units only, so with none free it
+    # offers nothing. A site without units is let as a whole.
+    divided: bool = False
 
     # Worked out once per site: the filters read them for every application.
     @cached_property
@@ -62,6 +65,10 @@ class SiteData:
     def building_units(self) -> tuple[UnitData, ...]:
         return tuple(u for u in self.units if u.kind not in LAND_UNIT_KINDS)
 
+    @property
+    def let_by_units(self) -> bool:
+        return self.divided or bool(self.units)
+
     @cached_property
     def as_one_unit(self) -> tuple[UnitData, ...]:
         """The site let as a whole, when it is not divided into units."""
@@ -71,7 +78,7 @@ class SiteData:
     def pool_surfaces(self) -> dict[str, tuple[Decimal, ...]]:
         """By the space kind a request asks (building, land, either): the sorted surfaces of
         the units it may be given, or of the whole site when it has no units."""
-        if not self.units:
+        if not self.let_by_units:
             whole = (self.total_surface,)
             return {"building": whole, "land": whole, "either": whole}
         return {

@@ -128,7 +128,7 @@ def usable_units(application: ApplicationData, site: SiteData) -> tuple[UnitData
 
 def unit_pool(application: ApplicationData, site: SiteData) -> tuple[UnitData, ...]:
     """The units a request may be given; a site not divided into units is let as a whole."""
-    return usable_units(application, site) if site.units else site.as_one_unit
+    return usable_units(application, site) if site.let_by_units else site.as_one_unit
 
 
 def best_combination(
@@ -316,6 +316,8 @@ def _surface_check(pair: Pair) -> Line | None:
     on its kind alone."""
     if pair.combo is not None or _kind_check(pair) is not None:
         return None
+    if not pair.pool and pair.site.let_by_units and not pair.site.units:
+        return Line("no_free_units")  # every unit is promised to an occupation
     low, _ideal, high = pair.bounds
     surfaces = [u.surface for u in pair.pool]
     if pair.application.several_units_ok:

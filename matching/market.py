@@ -121,6 +121,7 @@ def _site_data(row: dict, free: list[UnitData], has_units: bool, activities) -> 
         kind=row["kind__code"] if row["kind_id"] else "building",
         total_surface=Decimal(total),
         units=tuple(free) if has_units else (),
+        divided=has_units,
         available_from=row["available_from"],
         available_until=row["available_until"],
         min_duration_months=row["min_duration_months"],
@@ -378,6 +379,8 @@ class OfferedSites:
         buckets: dict[str, list[SiteData]] = {}
         self.transport_points: dict[int, tuple[int, ...]] = {}
         for site in site_data_list(offered, today):
+            if not site.pool_surfaces["either"]:
+                continue  # every unit is taken: the site has nothing to offer
             self.transport_points[site.id] = tuple(_transport_line(w, site).points for w in wishes)
             buckets.setdefault(site.commune, []).append(site)
         everywhere = [site for sites in buckets.values() for site in sites]

@@ -219,6 +219,8 @@ def explain(line: dict, *, communes: dict | None = None, activities: dict | None
             "usable": _fmt(p["usable"]),
             "min": _fmt(p["min"]),
         }
+    if code == "no_free_units":
+        return gettext("No free space: every unit of the site is taken.")
     if code == "too_big":
         return gettext(
             "Too big: the smallest part is %(smallest)s m², at most %(max)s m² asked."

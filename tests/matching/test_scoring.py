@@ -335,3 +335,25 @@ def test_duration_line_names_what_limits_it():
         assert explain(line.as_dict()) == "24 months asked; the owner wants at least 36."
         full = score(request(), site(), today=TODAY).lines[1]
         assert explain(full.as_dict()) == "The 24 months asked fit the owner's terms and the dates."
+
+
+def test_a_site_whose_units_are_all_taken_offers_nothing():
+    # Divided into units, every one promised to an occupation: no free unit is left, and the
+    # site is not the empty whole it would be without units.
+    full = site(units=(), total_surface=D(0), divided=True)
+
+    result = score(request(surface_min=D(0), surface_ideal=D(0)), full, today=TODAY)
+
+    assert (result.excluded, codes(result)) == (True, ["no_free_units"])
+    with translation.override("fr"):
+        assert explain(result.lines[0].as_dict()) == (
+            "Aucun espace libre : tous les espaces du site sont occupés."
+        )
+
+
+def test_a_site_without_units_is_still_let_as_a_whole():
+    whole = site(units=(), total_surface=D(200))
+
+    result = score(request(), whole, today=TODAY)
+
+    assert (result.excluded, result.unit_ids, result.surface) == (False, (), D(200))
