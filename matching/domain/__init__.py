@@ -7,7 +7,6 @@ from .errors import (
     VisitSlotTaken,
 )
 from .matches import (
-    allowed_targets,
     match_answer,
     match_create,
     match_propose_to_holder,
@@ -47,7 +46,6 @@ __all__ = [
     "OccupationError",
     "UnitsTaken",
     "VisitSlotTaken",
-    "allowed_targets",
     "match_answer",
     "match_create",
     "match_propose_to_holder",

@@ -103,10 +103,6 @@ SLOT_WORKFLOW = Workflow(
 )
 
 
-def allowed_targets(match: Match, actor: User) -> list[str]:
-    return WORKFLOW.allowed_targets(match, actor)
-
-
 @transaction.atomic
 def match_transition(
     *,
