@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_info
 
 from loket.accounts.access import has_desk_powers, has_totp, second_factor_url
@@ -9,6 +10,7 @@ def portal(request):
     """Language alternates for the switcher and the hreflang links of every page."""
     path = request.get_full_path()
     current = get_language()
+    choose = reverse("language_choose")
     alternates = []
     for code, _name in settings.LANGUAGES:
         url = translate_url(path, code)
@@ -17,6 +19,8 @@ def portal(request):
                 "code": code,
                 "name_local": get_language_info(code)["name_local"],
                 "url": url,
+                # The switcher's link: it remembers the choice, then opens `url`.
+                "choose_url": f"{choose}?{urlencode({'next': url})}",
                 "absolute_url": request.build_absolute_uri(url),
                 "is_current": code == current,
             }

@@ -3,7 +3,6 @@ import ipaddress
 from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation, ValidationError
-from django.utils.translation import get_language_from_path
 from django.views.defaults import bad_request
 
 
@@ -106,33 +105,6 @@ class PrivatePagesCacheMiddleware:
     def _personal(request) -> bool:
         session = getattr(request, "session", None)
         return session is not None and not session.is_empty()
-
-
-class LanguageCookieMiddleware:
-    """Remember the language of the last page read, so that `/` sends a returning visitor
-    straight back to it. The URL prefix stays the only thing that decides a page's language."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        language = get_language_from_path(request.path_info)
-        if (
-            language
-            and response.status_code == 200
-            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
-        ):
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
-        return response
 
 
 class AdminInputMiddleware:

@@ -17,6 +17,7 @@ admin.site.index_title = _("Temporary-use desk")
 urlpatterns = [
     path("", views.root_view, name="root"),
     path("healthz", views.healthz_view, name="healthz"),
+    path("i18n/choose/", views.language_choose_view, name="language_choose"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("properties.urls_api")),

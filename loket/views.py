@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import get_supported_language_variant
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_from_path, get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
@@ -37,6 +38,37 @@ def root_view(request):
     if language:
         return HttpResponseRedirect(f"/{language}/")
     return render(request, "language_choice.html")
+
+
+@never_cache
+def language_choose_view(request):
+    """Remember the language the reader chose, then show `next` (a page in that language).
+
+    The language switcher and the picker at `/` link here, so the cookie is set only by a
+    choice, never by reading a page: public pages then set no cookie, and a cache in front of
+    the portal can serve them. A GET, so that these stay plain links on cacheable pages (a POST
+    to Django's set_language would need a CSRF token on every page); a forged link can at most
+    change which language `/` opens.
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = get_language_from_path(next_url.split("?", 1)[0])
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @never_cache

@@ -120,6 +120,7 @@ NOT_PAGES = {
     "root": "redirects to a language",
     "healthz": "plain text for the load balancer",
     "set_language": "a POST that redirects",
+    "language_choose": "remembers the language and redirects",
     "api:sites_geojson": "GeoJSON, not HTML",
     "api:sites_csv": "CSV, not HTML",
     "account_logout": "a POST that redirects",

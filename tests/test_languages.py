@@ -25,17 +25,35 @@ def test_root_prefers_the_language_cookie(client):
     assert response["Location"] == "/fr/"
 
 
-def test_reading_a_page_remembers_its_language_for_the_root(client):
-    client.get("/fr/contact/", HTTP_ACCEPT_LANGUAGE="nl")
+def test_choosing_a_language_remembers_it_for_the_root(client):
+    response = client.get("/i18n/choose/?next=/fr/contact/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert response["Location"] == "/fr/contact/"
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="nl")["Location"] == "/fr/"
+
+
+def test_reading_a_page_does_not_change_the_remembered_language(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    response = client.get("/fr/contact/")
+    assert response.cookies == {}
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr")["Location"] == "/nl/"
+
+
+def test_choosing_a_page_elsewhere_goes_to_the_root_and_remembers_nothing(client):
+    response = client.get("/i18n/choose/?next=https://example.com/fr/")
+    assert response["Location"] == "/"
+    assert response.cookies == {}
 
 
 def test_root_without_a_known_language_shows_the_picker(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE,ja;q=0.5")
     assert response.status_code == 200
     html = response.content.decode()
-    assert re.findall(r'<a class="button" href="(/\w\w/)"', html) == ["/nl/", "/fr/", "/en/"]
+    assert re.findall(r'<a class="button" href="([^"]+)"', html) == [
+        "/i18n/choose/?next=/nl/",
+        "/i18n/choose/?next=/fr/",
+        "/i18n/choose/?next=/en/",
+    ]
     assert 'lang="fr"' in html and 'lang="nl"' in html
 
 
@@ -57,13 +75,18 @@ def test_language_switcher_leads_to_the_same_page(client):
     html = client.get("/nl/contact/").content.decode()
     switcher = html.split('class="language-switcher"')[1].split("</nav>")[0]
     links = re.findall(r'<a href="([^"]+)" hreflang="(\w+)"', switcher)
-    assert links == [("/nl/contact/", "nl"), ("/fr/contact/", "fr"), ("/en/contact/", "en")]
+    assert links == [
+        ("/i18n/choose/?next=%2Fnl%2Fcontact%2F", "nl"),
+        ("/i18n/choose/?next=%2Ffr%2Fcontact%2F", "fr"),
+        ("/i18n/choose/?next=%2Fen%2Fcontact%2F", "en"),
+    ]
+    assert client.get(links[1][0])["Location"] == "/fr/contact/"
     assert 'aria-current="true">Nederlands<' in switcher
 
 
 def test_switcher_keeps_the_query_string(client):
     html = client.get("/fr/contact/?page=2").content.decode()
-    assert 'href="/nl/contact/?page=2" hreflang="nl"' in html
+    assert 'href="/i18n/choose/?next=%2Fnl%2Fcontact%2F%3Fpage%3D2" hreflang="nl"' in html
 
 
 @pytest.mark.parametrize(
