@@ -642,6 +642,24 @@ def test_proposal_answers_change_the_match_wholly_or_not_at_all(
         assert after == before or after[1] == before[1] + 1 or after[2] == before[2] + 1
 
 
+# --- Paged lists -------------------------------------------------------------------------------
+
+# Each paged list of the portal, and who reads it.
+PAGED_LISTS = {
+    "properties:owner_dashboard": "owner",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGED_LISTS))
+@FEW
+@given(page=st.one_of(st.sampled_from(NASTY), TEXT, NUMBERS))
+def test_paged_lists_answer_a_page_or_not_found(as_owner, as_holder, name, page):
+    client = as_owner if PAGED_LISTS[name] == "owner" else as_holder
+    with isolated():
+        response = client.get(url(name), {"page": page})
+    answered(response, allowed=(200, 404))
+
+
 # --- Every route is covered ---------------------------------------------------------------------
 
 FUZZED = {
@@ -672,6 +690,7 @@ FUZZED = {
     "matching:proposal_decline": "test_proposal_answers_change_the_match_wholly_or_not_at_all",
     "matching:proposal_withdraw": "test_proposal_answers_change_the_match_wholly_or_not_at_all",
     "matching:proposal_slot_propose": "test_proposal_answers_change_the_match_wholly_or_not_at_all",
+    "properties:owner_dashboard": "test_paged_lists_answer_a_page_or_not_found",
 }
 NO_INPUT = "takes no input but the path's numbers (an int converter) and the session"
 NOT_FUZZED = {
@@ -687,7 +706,6 @@ NOT_FUZZED = {
     "organisations:detail": NO_INPUT,
     "properties:photo": "the size is looked up in a fixed table; tested in tests/properties",
     "properties:document": NO_INPUT,
-    "properties:owner_dashboard": NO_INPUT,
     "properties:owner_create": NO_INPUT,
     "properties:owner_site": NO_INPUT,
     "properties:owner_photo_delete": NO_INPUT,

@@ -21,6 +21,7 @@ from loket.accounts.access import has_desk_powers
 from loket.communes.models import Commune
 from loket.display import field_display
 from loket.organisations.selectors import acting_organisation_id
+from loket.pagination import paginate
 from loket.steps import Step, StepEditor, form_changes
 
 from ..domain import (
@@ -247,14 +248,21 @@ def dashboard_view(request):
     organisation = request.user.active_organisation
     if organisation is None and not has_desk_powers(request.user):
         return _no_organisation(request)
-    sites = list(sites_of_organisation(organisation.pk)) if organisation else []
+    sites = sites_of_organisation(organisation.pk) if organisation else Site.objects.none()
+    page = paginate(request, sites)
+    sites = page.object_list
     for site in sites:
         # A draft's card says how far it is and resumes at its first unfinished step.
         site.progress = EDITOR.progress(site) if site.state == SiteState.DRAFT else None
     return render(
         request,
         "properties/owner/dashboard.html",
-        {"organisation": organisation, "sites": sites, "editable_states": EDITABLE_STATES},
+        {
+            "organisation": organisation,
+            "sites": sites,
+            "page": page,
+            "editable_states": EDITABLE_STATES,
+        },
     )
 
 

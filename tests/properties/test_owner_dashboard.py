@@ -64,3 +64,61 @@ def test_the_last_save_is_labelled_in_the_readers_typography(owner, owner_client
         url = reverse("properties:owner_dashboard")
     html = owner_client.get(url).content.decode()
     assert html.count(f'<p class="site-card-saved">{label} <time') == 1
+
+
+def test_owner_dashboard_pages_stay_constant_in_queries_and_size(
+    owner, owner_client, django_assert_num_queries
+):
+    organisation = owner.active_organisation
+    SiteFactory(state="draft", publication="", owner=organisation)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = owner_client.get(dashboard_url())
+    assert response.content.decode().count('class="site-card"') == 1
+    assert 'class="pagination"' not in response.content.decode()
+    SiteFactory.create_batch(59, state="draft", publication="", owner=organisation)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        first = owner_client.get(dashboard_url()).content.decode()
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        second = owner_client.get(dashboard_url() + "?page=2").content.decode()
+    assert first.count('class="site-card"') == 30
+    assert second.count('class="site-card"') == 30
+    assert first.count("of 8 steps finished") == 30
+
+
+def test_owner_dashboard_shows_sites_in_play_before_finished_ones(owner, owner_client):
+    organisation = owner.active_organisation
+    SiteFactory.create_batch(3, state="withdrawn", publication="", owner=organisation)
+    SiteFactory.create_batch(30, state="draft", publication="", owner=organisation)
+    first = owner_client.get(dashboard_url()).content.decode()
+    second = owner_client.get(dashboard_url() + "?page=2").content.decode()
+    assert (first.count(">Draft<"), first.count(">Withdrawn<")) == (30, 0)
+    assert (second.count(">Draft<"), second.count(">Withdrawn<")) == (0, 3)
+
+
+@pytest.mark.parametrize("page", ["3", "0", "-1", "two", "9" * 40, ""])
+def test_owner_dashboard_page_out_of_range_is_not_found(owner, owner_client, page):
+    SiteFactory.create_batch(31, state="draft", publication="", owner=owner.active_organisation)
+    assert owner_client.get(dashboard_url(), {"page": page}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "nav", "status", "previous", "next_"),
+    [
+        ("nl", "Pagina's van mijn sites", "Pagina 2 van 3", "Vorige pagina", "Volgende pagina"),
+        ("fr", "Pages de mes sites", "Page 2 sur 3", "Page précédente", "Page suivante"),
+    ],
+)
+def test_owner_dashboard_pagination_speaks_the_readers_language(
+    owner, owner_client, language, nav, status, previous, next_
+):
+    SiteFactory.create_batch(61, state="draft", publication="", owner=owner.active_organisation)
+    with translation.override(language):
+        url = reverse("properties:owner_dashboard")
+    html = owner_client.get(url, {"page": "2"}).content.decode()
+    assert html.count(f'<nav class="pagination" aria-label="{nav}">') == 1
+    assert html.count(f'<p class="pagination-status">{status}</p>') == 1
+    assert html.count(f'<a href="?page=1" rel="prev">{previous}</a>') == 1
+    assert html.count(f'<a href="?page=3" rel="next">{next_}</a>') == 1
+    assert html.count('aria-current="page"') == 1
+    label = "Pagina" if language == "nl" else "Page"
+    assert html.count(f'<a href="?page=2" aria-current="page" aria-label="{label} 2">2</a>') == 1
