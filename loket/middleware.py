@@ -75,36 +75,57 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-class PrivatePagesCacheMiddleware:
-    """Keep personal pages out of every cache: `Cache-Control: no-store`.
+class CacheControlMiddleware:
+    """Say who may keep a copy of each page: everyone, only the visitor, or nobody.
 
-    A page is personal when the visitor has a session: every signed-in user has one, and so
-    does a visitor half-way through signing in (the second-factor step). An anonymous visitor
-    without a session reads the public pages, which stay cacheable. Server errors are never
-    stored either. A view that sets its own Cache-Control (the open-data exports, the site
-    photos) is left alone: it knows best.
+    - `no-store` when the visitor has a session: every signed-in user has one, and so does a
+      visitor half-way through signing in (the second-factor step). Server errors too.
+      no-store rather than `private, no-cache`: on a shared computer at the desk or in a
+      library, the back button after signing out must fetch the page again (and meet the
+      sign-in page) instead of showing the previous person's application from the browser's
+      cache. Loket's forms keep their drafts on the server, so nothing is lost by the refetch.
+    - `private, no-cache` when the response sets a cookie: the cookie (a form's CSRF token, a
+      chosen language) belongs to this visitor, so no shared cache may hand it to another.
+    - `public, max-age=PUBLIC_PAGE_MAX_AGE` on the pages of `settings.PUBLIC_PAGES` read
+      without a session, so that a cache in front of the portal can serve them. They keep
+      `Vary: Cookie` (the session middleware adds it, as the header shows who is signed in):
+      anonymous visitors send no cookie and share one copy, while a signed-in user's request
+      carries the session cookie and reaches the portal.
 
-    no-store rather than `private, no-cache`: on a shared computer at the desk or in a library,
-    the back button after signing out must fetch the page again (and meet the sign-in page)
-    instead of showing the previous person's application from the browser's cache. Loket's
-    forms keep their drafts on the server, so nothing is lost by the refetch.
+    A view that sets its own Cache-Control (the admin, the open-data exports, the site photos)
+    is left alone: it knows best.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.public_pages = frozenset(settings.PUBLIC_PAGES)
+        self.public = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
 
     def __call__(self, request):
         response = self.get_response(request)
-        if "Cache-Control" not in response.headers and (
-            response.status_code >= 500 or self._personal(request)
-        ):
+        if "Cache-Control" in response.headers:
+            return response
+        if response.status_code >= 500 or self._personal(request):
             response.headers["Cache-Control"] = "no-store"
+        elif response.cookies:
+            response.headers["Cache-Control"] = "private, no-cache"
+        elif self._public(request, response):
+            response.headers["Cache-Control"] = self.public
         return response
 
     @staticmethod
     def _personal(request) -> bool:
         session = getattr(request, "session", None)
         return session is not None and not session.is_empty()
+
+    def _public(self, request, response) -> bool:
+        match = getattr(request, "resolver_match", None)
+        return (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and match is not None
+            and match.view_name in self.public_pages
+        )
 
 
 class AdminInputMiddleware:

@@ -1,6 +1,6 @@
 """Headers every response carries: personal pages stay out of caches (no-store), public pages
-stay cacheable, server errors are never stored, and browser features Loket does not use are
-switched off."""
+are cacheable, server errors are never stored, and browser features Loket does not use are
+switched off. tests/test_public_caching.py has the public pages' headers in full."""
 
 import pytest
 from django.test import Client
@@ -93,19 +93,25 @@ def test_admin_pages_keep_their_own_never_cache_headers(caseworker_client):
     )
 
 
-def test_public_pages_stay_cacheable_for_anonymous_visitors():
+def test_public_pages_are_cacheable_for_anonymous_visitors():
     site = SiteFactory()
     urls = [
         "/nl/",
         "/nl/how-it-works/",
-        "/nl/accessibility/",
         url("properties:catalogue"),
         url("properties:detail", reference=site.reference),
     ]
     client = Client()
     answers = {page: client.get(page) for page in urls}
     assert {page: r.status_code for page, r in answers.items()} == dict.fromkeys(urls, 200)
-    assert {page: r.get("Cache-Control") for page, r in answers.items()} == dict.fromkeys(urls)
+    assert {page: r.get("Cache-Control") for page, r in answers.items()} == dict.fromkeys(
+        urls, "public, max-age=60"
+    )
+
+
+def test_an_anonymous_form_page_is_kept_private():
+    response = Client().get("/nl/accessibility/")
+    assert response["Cache-Control"] == "private, no-cache"
 
 
 def test_a_view_that_sets_its_own_caching_keeps_it_when_signed_in(holder_client):

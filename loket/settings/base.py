@@ -52,7 +52,8 @@ MIDDLEWARE = [
     "loket.middleware.ClientAddressMiddleware",
     # Outside the rest, so that static files and server errors get these headers too.
     "loket.middleware.PermissionsPolicyMiddleware",
-    "loket.middleware.PrivatePagesCacheMiddleware",
+    # Outside the session, CSRF and auth layers, so that it sees the cookies they set.
+    "loket.middleware.CacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -265,6 +266,21 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # it (loket.views.language_choose_view), so that public pages set no cookie and stay cacheable.
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Pages an anonymous visitor reads without a session and without a cookie being set go out
+# with `Cache-Control: public, max-age=PUBLIC_PAGE_MAX_AGE` (loket.middleware), so that a cache
+# in front of gunicorn can serve them. Short, so that a published or withdrawn site shows
+# within a minute. A form page sets the CSRF cookie, and so is kept private whatever the list.
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60)
+PUBLIC_PAGES = [
+    "pages:home",
+    "pages:how_it_works",
+    "pages:contact",
+    "pages:privacy",
+    "pages:accessibility",
+    "properties:catalogue",
+    "properties:detail",
+]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
