@@ -647,6 +647,7 @@ def test_proposal_answers_change_the_match_wholly_or_not_at_all(
 # Each paged list of the portal, and who reads it.
 PAGED_LISTS = {
     "properties:owner_dashboard": "owner",
+    "projects:holder_dashboard": "holder",
 }
 
 
@@ -691,6 +692,7 @@ FUZZED = {
     "matching:proposal_withdraw": "test_proposal_answers_change_the_match_wholly_or_not_at_all",
     "matching:proposal_slot_propose": "test_proposal_answers_change_the_match_wholly_or_not_at_all",
     "properties:owner_dashboard": "test_paged_lists_answer_a_page_or_not_found",
+    "projects:holder_dashboard": "test_paged_lists_answer_a_page_or_not_found",
 }
 NO_INPUT = "takes no input but the path's numbers (an int converter) and the session"
 NOT_FUZZED = {
@@ -711,7 +713,6 @@ NOT_FUZZED = {
     "properties:owner_photo_delete": NO_INPUT,
     "properties:owner_document_delete": NO_INPUT,
     "properties:owner_submit": NO_INPUT,
-    "projects:holder_dashboard": NO_INPUT,
     "projects:holder_application": NO_INPUT,
     "projects:holder_confirm": NO_INPUT,
     "projects:holder_document": NO_INPUT,

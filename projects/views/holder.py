@@ -10,7 +10,7 @@ incomplete applications can be changed.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
+from django.db.models import Case, Value, When, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.formats import date_format
@@ -24,6 +24,7 @@ from loket.display import field_display
 from loket.files import private_file_response
 from loket.formatting import percent
 from loket.organisations.selectors import acting_organisation_id
+from loket.pagination import paginate
 from loket.steps import Step, StepEditor, form_changes
 
 from ..domain.applications import (
@@ -170,13 +171,18 @@ def dashboard_view(request):
     organisation = request.user.active_organisation
     if organisation is None and not has_desk_powers(request.user):
         return _no_organisation(request)
-    applications = []
+    applications = Application.objects.none()
     if organisation is not None:
-        applications = list(
+        # The closed ones after those still in play, so that the first page is the live work.
+        closed = Case(When(state=A.CLOSED, then=Value(1)), default=Value(0))
+        applications = (
             Application.objects.filter(organisation=organisation)
             .select_related("step_progress")
             .prefetch_related("transitions")
+            .order_by(closed, "-created_at", "-pk")
         )
+    page = paginate(request, applications)
+    applications = page.object_list
     # A draft's card says how far it is (the strict checks read its choices) and resumes at
     # its first unfinished step.
     drafts = [application for application in applications if application.state == A.DRAFT]
@@ -195,6 +201,7 @@ def dashboard_view(request):
         {
             "organisation": organisation,
             "applications": applications,
+            "page": page,
             "editable_states": EDITABLE_STATES,
         },
     )
