@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from loket.communes.models import Commune
+from loket.reference.forms import CachedModelChoiceField, CachedModelMultipleChoiceField
 from loket.reference.models import ActivityType, EconomicModel, SiteKind
 
 from .models import Site
@@ -54,6 +55,17 @@ MAX_SURFACE_M2 = 10_000_000
 MAX_MONTHLY_COST = 1_000_000_000
 
 
+class ReferenceChoiceFilter(django_filters.ModelChoiceFilter):
+    """One item of a reference list, offered and checked from the cache: the desk's edits show
+    at once, and the catalogue runs no query for its lists."""
+
+    field_class = CachedModelChoiceField
+
+
+class ReferenceMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CachedModelMultipleChoiceField
+
+
 class SiteFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -69,9 +81,9 @@ class SiteFilterForm(forms.Form):
 
 
 class SiteFilter(django_filters.FilterSet):
-    commune = django_filters.ModelMultipleChoiceFilter(
+    commune = ReferenceMultipleChoiceFilter(
         label=_("Communes"),
-        queryset=Commune.objects.order_by("nis_code"),
+        queryset=Commune.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         # A site has one commune: no duplicate rows to remove, so no DISTINCT.
         distinct=False,
@@ -92,9 +104,9 @@ class SiteFilter(django_filters.FilterSet):
         max_value=MAX_SURFACE_M2,
         decimal_places=1,
     )
-    kind = django_filters.ModelChoiceFilter(
+    kind = ReferenceChoiceFilter(
         label=_("Kind of site"),
-        queryset=SiteKind.objects.filter(is_active=True),
+        queryset=SiteKind.objects.all(),
         to_field_name="code",
         empty_label=_("Any kind"),
     )
@@ -108,16 +120,16 @@ class SiteFilter(django_filters.FilterSet):
         method="filter_available_until",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    activity = django_filters.ModelChoiceFilter(
+    activity = ReferenceChoiceFilter(
         label=_("Activity allowed"),
         field_name="allowed_activities",
-        queryset=ActivityType.objects.filter(is_active=True),
+        queryset=ActivityType.objects.all(),
         to_field_name="code",
         empty_label=_("Any activity"),
     )
-    economic_model = django_filters.ModelChoiceFilter(
+    economic_model = ReferenceChoiceFilter(
         label=_("Economic model"),
-        queryset=EconomicModel.objects.filter(is_active=True),
+        queryset=EconomicModel.objects.all(),
         to_field_name="code",
         empty_label=_("Any model"),
     )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,14 @@ class ReferenceConfig(AppConfig):
     name = "loket.reference"
     label = "reference"
     verbose_name = _("Reference lists")
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready: these modules import models.
+        from loket.communes.models import Commune
+
+        from .cache import forget_list
+        from .models import REFERENCE_MODELS
+
+        for model in (*REFERENCE_MODELS, Commune):
+            post_save.connect(forget_list, sender=model, dispatch_uid=f"forget-{model.__name__}")
+            post_delete.connect(forget_list, sender=model, dispatch_uid=f"forget-{model.__name__}")
