@@ -1,32 +1,77 @@
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_from_path, get_language_info
 
 from loket.accounts.access import has_desk_powers, has_totp, second_factor_url
 
+# The links of the header and the footer, by the name base.html reads them under.
+NAVIGATION = {
+    "home": "pages:home",
+    "catalogue": "properties:catalogue",
+    "how_it_works": "pages:how_it_works",
+    "contact": "pages:contact",
+    "privacy": "pages:privacy",
+    "accessibility": "pages:accessibility",
+    "login": "account_login",
+    "signup": "account_signup",
+    "logout": "account_logout",
+    "holder_dashboard": "projects:holder_dashboard",
+    "searches": "searches:list",
+    "owner_dashboard": "properties:owner_dashboard",
+    "proposals": "matching:proposal_list",
+    "account": "accounts:home",
+    "admin": "admin:index",
+    "language_choose": "language_choose",
+}
 
-def portal(request):
-    """Language alternates for the switcher and the hreflang links of every page."""
+# They depend on the language, the URLconf and the script prefix only, never on the request,
+# so each combination is reversed once per process instead of on every page.
+_navigation: dict[tuple, dict[str, str]] = {}
+
+
+def navigation_urls() -> dict[str, str]:
+    key = (get_urlconf(settings.ROOT_URLCONF), get_script_prefix(), get_language())
+    urls = _navigation.get(key)
+    if urls is None:
+        urls = _navigation[key] = {name: reverse(view) for name, view in NAVIGATION.items()}
+    return urls
+
+
+def language_alternates(request, choose_url: str) -> list[dict]:
+    """The page in each language: the page itself for the language of its URL, and
+    translate_url (a resolve and a reverse) for the others."""
     path = request.get_full_path()
     current = get_language()
-    choose = reverse("language_choose")
+    own = get_language_from_path(request.path_info)
     alternates = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(path, code)
+        url = path if code == own else translate_url(path, code)
         alternates.append(
             {
                 "code": code,
                 "name_local": get_language_info(code)["name_local"],
                 "url": url,
-                # The switcher's link: it remembers the choice, then opens `url`.
-                "choose_url": f"{choose}?{urlencode({'next': url})}",
                 "absolute_url": request.build_absolute_uri(url),
                 "is_current": code == current,
+                # The switcher's link: it remembers the choice, then opens `url`.
+                "choose_url": f"{choose_url}?{urlencode({'next': url})}",
             }
         )
+    return alternates
+
+
+def portal(request):
+    """The navigation links, and the language alternates for the switcher and the hreflang
+    links of every page. The alternates are worked out only when a template reads them, so
+    pages that are not built on base.html (the admin's) do not pay for them."""
+    urls = navigation_urls()
     return {
-        "language_alternates": alternates,
+        "nav_urls": urls,
+        "language_alternates": SimpleLazyObject(
+            lambda: language_alternates(request, urls["language_choose"])
+        ),
         "x_default_url": request.build_absolute_uri("/"),
     }
 
