@@ -33,8 +33,9 @@ def page_number(request, param: str = "page") -> int:
 def paginate(
     request, queryset: QuerySet, *, per_page: int = PAGE_SIZE, param: str = "page"
 ) -> Page:
-    """The page of `queryset` that `?page=` asks for, in one query; `page.numbers` holds the
-    page numbers to link to, with gaps for long lists."""
+    """The page of `queryset` that `?page=` (or `?<param>=`, for a second list on the same
+    page) asks for, in one query; `page.numbers` holds the page numbers to link to, with gaps
+    for long lists."""
     number = page_number(request, param)
     start = (number - 1) * per_page
     rows = list(queryset.annotate(page_total=Window(Count("pk")))[start : start + per_page])
@@ -45,4 +46,8 @@ def paginate(
     page = Page(rows, number, paginator)
     page.numbers = list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
     page.param = param
+    # The rest of the query string, kept in the page links (another list's page, a filter).
+    others = request.GET.copy()
+    others.pop(param, None)
+    page.query = others.urlencode()
     return page

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from loket.files import private_file_response
 from loket.organisations.selectors import current_organisation_ids
+from loket.pagination import paginate
 from projects.enums import DurationUnit
 from properties.enums import VISIBLE_STATES, Publication
 from properties.serializers import public_address, translated_text
@@ -132,43 +133,59 @@ def _detail_url(match: Match):
 # --- The list --------------------------------------------------------------------------------
 
 
-def _waiting_and_rest(matches: list[Match], waiting) -> tuple[list[Match], list[Match]]:
-    first = [m for m in matches if waiting(m)]
-    return first, [m for m in matches if not waiting(m)]
+def _waiting_first(matches, waiting: Q):
+    """The matches waiting for the reader's answer first, then the others still alive, then
+    the finished ones; each group latest first. A page so starts with what needs doing."""
+    order = Case(
+        When(waiting, then=Value(0)),
+        When(state__in=FINAL_STATES, then=Value(2)),
+        default=Value(1),
+    )
+    return matches.annotate(waiting=Case(When(waiting, then=True), default=False)).order_by(
+        order, "-updated_at", "-pk"
+    )
+
+
+def _side(request, matches, *, waiting: Q, param: str):
+    page = paginate(request, _waiting_first(matches, waiting), param=param)
+    language = get_language()
+    rows = [_with_site_title(match, language) for match in page.object_list]
+    return (
+        page,
+        rows,
+        [match for match in rows if match.waiting],
+        [match for match in rows if not match.waiting],
+    )
 
 
 @login_required
 def proposal_list_view(request):
-    language = get_language()
+    """Each side (the reader's sites, the reader's applications) is paged on its own."""
     related = ("site", "application")
-    owner_matches = [
-        _with_site_title(m, language)
-        for m in matches_for_owner(request.user).select_related(*related)
-    ]
-    slots_to_confirm = VisitSlot.objects.filter(match=OuterRef("pk"), state=VisitState.PROPOSED)
-    holder_matches = [
-        _with_site_title(m, language)
-        for m in matches_for_holder(request.user)
-        .select_related(*related)
-        .annotate(has_slots_to_confirm=Exists(slots_to_confirm))
-    ]
-    owner_waiting, owner_rest = _waiting_and_rest(
-        owner_matches, lambda m: m.state == M.PROPOSED_OWNER
+    owner_page, owner_matches, owner_waiting, owner_rest = _side(
+        request,
+        matches_for_owner(request.user).select_related(*related),
+        waiting=Q(state=M.PROPOSED_OWNER),
+        param="owner_page",
     )
-    holder_waiting, holder_rest = _waiting_and_rest(
-        holder_matches,
-        lambda m: (
-            m.state == M.PROPOSED_HOLDER
-            or (m.state == M.HOLDER_ACCEPTED and m.has_slots_to_confirm)
-        ),
+    slots_to_confirm = VisitSlot.objects.filter(match=OuterRef("pk"), state=VisitState.PROPOSED)
+    holder_page, holder_matches, holder_waiting, holder_rest = _side(
+        request,
+        matches_for_holder(request.user)
+        .select_related(*related)
+        .annotate(has_slots_to_confirm=Exists(slots_to_confirm)),
+        waiting=Q(state=M.PROPOSED_HOLDER) | Q(state=M.HOLDER_ACCEPTED, has_slots_to_confirm=True),
+        param="holder_page",
     )
     return render(
         request,
         "matching/portal/list.html",
         {
+            "owner_page": owner_page,
             "owner_matches": owner_matches,
             "owner_waiting": owner_waiting,
             "owner_rest": owner_rest,
+            "holder_page": holder_page,
             "holder_matches": holder_matches,
             "holder_waiting": holder_waiting,
             "holder_rest": holder_rest,

@@ -644,20 +644,23 @@ def test_proposal_answers_change_the_match_wholly_or_not_at_all(
 
 # --- Paged lists -------------------------------------------------------------------------------
 
-# Each paged list of the portal, and who reads it.
+# Each paged list of the portal, who reads it and its page parameters.
 PAGED_LISTS = {
-    "properties:owner_dashboard": "owner",
-    "projects:holder_dashboard": "holder",
+    "properties:owner_dashboard": ("owner", "page"),
+    "projects:holder_dashboard": ("holder", "page"),
+    "matching:proposal_list": ("owner", "owner_page", "holder_page"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(PAGED_LISTS))
 @FEW
-@given(page=st.one_of(st.sampled_from(NASTY), TEXT, NUMBERS))
-def test_paged_lists_answer_a_page_or_not_found(as_owner, as_holder, name, page):
-    client = as_owner if PAGED_LISTS[name] == "owner" else as_holder
+@given(data=st.data())
+def test_paged_lists_answer_a_page_or_not_found(as_owner, as_holder, name, data):
+    reader, *params = PAGED_LISTS[name]
+    client = as_owner if reader == "owner" else as_holder
+    query = {param: data.draw(st.one_of(st.sampled_from(NASTY), TEXT, NUMBERS)) for param in params}
     with isolated():
-        response = client.get(url(name), {"page": page})
+        response = client.get(url(name), query)
     answered(response, allowed=(200, 404))
 
 
@@ -693,6 +696,7 @@ FUZZED = {
     "matching:proposal_slot_propose": "test_proposal_answers_change_the_match_wholly_or_not_at_all",
     "properties:owner_dashboard": "test_paged_lists_answer_a_page_or_not_found",
     "projects:holder_dashboard": "test_paged_lists_answer_a_page_or_not_found",
+    "matching:proposal_list": "test_paged_lists_answer_a_page_or_not_found",
 }
 NO_INPUT = "takes no input but the path's numbers (an int converter) and the session"
 NOT_FUZZED = {
@@ -720,7 +724,6 @@ NOT_FUZZED = {
     "projects:holder_submit": NO_INPUT,
     "searches:list": NO_INPUT,
     "searches:delete": NO_INPUT,
-    "matching:proposal_list": NO_INPUT,
     "matching:proposal_detail": NO_INPUT,
     "matching:proposal_accept": NO_INPUT,
     "matching:proposal_slot_confirm": NO_INPUT,
