@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from projects.domain.saved_searches import saved_search_create
+from projects.domain.saved_searches import MAX_SAVED_SEARCHES, saved_search_create
 from projects.models import SavedSearch, SavedSearchMatch
 
 from ..factories import SiteFactory, UserFactory
@@ -264,6 +264,14 @@ def test_the_list_takes_the_same_queries_for_1_and_10_searches(holder, holder_cl
         return len(context.captured_queries)
 
     assert queries(1) == queries(10)
+
+
+def test_the_list_needs_no_pages_since_a_user_keeps_at_most_twenty_searches(holder, holder_client):
+    for n in range(MAX_SAVED_SEARCHES):
+        saved_search_create(user=holder, name=f"search {n}", query="kind=land")
+    html = holder_client.get(url("list")).content.decode()
+    assert html.count('<th scope="row">') == MAX_SAVED_SEARCHES == 20
+    assert 'class="pagination"' not in html
 
 
 # --- Deleting -----------------------------------------------------------------------------------
