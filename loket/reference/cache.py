@@ -9,7 +9,8 @@ carry the name in every language, so one entry serves NL, FR and EN.
 from django.core.cache import cache
 from django.db import models, transaction
 
-# Part of every key: a deploy that changes the rows' shape never reads the old pickles.
+# Part of every key: bump it when the rows change shape or a data migration edits a list, so a
+# deploy never reads the old entries.
 VERSION = 1
 # A backstop only: an edit that sends no signal (a queryset `update()`) shows within the hour.
 TIMEOUT = 60 * 60
