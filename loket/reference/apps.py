@@ -12,8 +12,8 @@ class ReferenceConfig(AppConfig):
         # Imported once the app registry is ready: these modules import models.
         from loket.communes.models import Commune
 
-        from .cache import forget_list
-        from .models import REFERENCE_MODELS
+        from .cache import forget_list  # reads the models above, so also once ready
+        from .models import REFERENCE_MODELS  # models load only once the registry is ready
 
         for model in (*REFERENCE_MODELS, Commune):
             post_save.connect(forget_list, sender=model, dispatch_uid=f"forget-{model.__name__}")
