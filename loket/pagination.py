@@ -43,11 +43,19 @@ def paginate(
         raise Http404
     paginator = Paginator(queryset, per_page)
     paginator.count = rows[0].page_total if rows else 0
-    page = Page(rows, number, paginator)
-    page.numbers = list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
-    page.param = param
     # The rest of the query string, kept in the page links (another list's page, a filter).
     others = request.GET.copy()
     others.pop(param, None)
-    page.query = others.urlencode()
+    return with_links(Page(rows, number, paginator), query=others.urlencode(), param=param)
+
+
+def with_links(page: Page, *, query: str, param: str = "page") -> Page:
+    """`page`, with what `templates/includes/pagination.html` links to: the page numbers (with
+    gaps for long lists), the page parameter and the query string the links keep. For a page
+    that a list pages its own way, as the public catalogue does."""
+    page.numbers = list(
+        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    )
+    page.param = param
+    page.query = query
     return page

@@ -12,6 +12,8 @@ from django.urls import path
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from loket.pagination import with_links
+
 from ..enums import VISIBLE_STATES, Publication, PublicPrecision
 from ..filters import SiteFilter
 from ..models import Site
@@ -68,8 +70,12 @@ def catalogue_view(request):
     language = get_language()
     site_filter = SiteFilter(request.GET, queryset=public_sites().prefetch_related(None))
     page = None
+    query = _search_query(request.GET)
     if site_filter.is_valid():
+        # A page number that is not one, or past the end, shows the first or the last page:
+        # the catalogue's links are shared and bookmarked while the sites come and go.
         page = Paginator(site_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        with_links(page, query=query)
         for site in page.object_list:
             _with_texts(site, language)
     return render(
@@ -79,7 +85,7 @@ def catalogue_view(request):
             "filter": site_filter,
             "form": site_filter.form,
             "page": page,
-            "query": _search_query(request.GET),
+            "query": query,
             "map_tile_url": settings.MAP_TILE_URL,
             "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         },

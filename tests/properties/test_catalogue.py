@@ -295,6 +295,57 @@ def test_catalogue_pages_by_twenty_and_keeps_the_filters(client):
     assert 'href="?commune=21004&amp;page=2"' in first.content.decode()
 
 
+def pagination_links(html: str) -> list[str]:
+    """The links of the page's one pagination block, in order."""
+    (nav,) = re.findall(r'<nav class="pagination".*?</nav>', html, re.DOTALL)
+    return re.findall(r"<a [^>]*>[^<]*</a>", nav)
+
+
+@pytest.mark.parametrize(
+    ("language", "nav", "status", "previous", "next_", "label"),
+    [
+        (
+            "nl",
+            "Resultaatpagina's",
+            "Pagina 2 van 3",
+            "Vorige pagina",
+            "Volgende pagina",
+            "Pagina",
+        ),
+        ("fr", "Pages de résultats", "Page 2 sur 3", "Page précédente", "Page suivante", "Page"),
+    ],
+)
+def test_catalogue_page_links_keep_the_filters_in_the_readers_language(
+    client, language, nav, status, previous, next_, label
+):
+    SiteFactory.create_batch(45)
+
+    html = client.get(
+        f"{catalogue_url(language)}?commune=21004&surface_max=&page=2"
+    ).content.decode()
+
+    # The form's empty fields are left out of the links; the filter is kept.
+    query = "?commune=21004&amp;page="
+    assert pagination_links(html) == [
+        f'<a href="{query}1" rel="prev">{previous}</a>',
+        f'<a href="{query}1" aria-label="{label} 1">1</a>',
+        f'<a href="{query}2" aria-current="page" aria-label="{label} 2">2</a>',
+        f'<a href="{query}3" aria-label="{label} 3">3</a>',
+        f'<a href="{query}3" rel="next">{next_}</a>',
+    ]
+    assert html.count(f'<nav class="pagination" aria-label="{nav}">') == 1
+    assert html.count(f'<p class="pagination-status">{status}</p>') == 1
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("99", 2), ("abc", 1), ("0", 2)])
+def test_catalogue_shows_the_nearest_page_for_a_page_number_it_does_not_have(client, asked, shown):
+    SiteFactory.create_batch(25)
+
+    response = client.get(f"{catalogue_url('en')}?page={asked}")
+
+    assert (response.status_code, response.context["page"].number) == (200, shown)
+
+
 # --- What a result shows ------------------------------------------------------------------------
 
 
