@@ -10,6 +10,10 @@ class PropertiesConfig(AppConfig):
 
     def ready(self):
         # Imported once the app registry is ready: these modules import models.
+        from .map import forget_map_bodies
         from .notifications import register_kinds
+        from .signals import site_changed
 
         register_kinds()
+        # Every change of state, units or terms may change what the map shows.
+        site_changed.connect(forget_map_bodies, dispatch_uid="properties.map_bodies")

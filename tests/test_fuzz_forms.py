@@ -241,7 +241,10 @@ def test_catalogue_filters_answer_a_page(published_site, data):
 
 
 @SOME
-@given(data=st.data(), export=st.sampled_from(["api:sites_csv", "api:sites_geojson"]))
+@given(
+    data=st.data(),
+    export=st.sampled_from(["api:sites_csv", "api:sites_geojson", "properties:map"]),
+)
 def test_open_data_filters_answer_data_or_a_400(published_site, data, export):
     query = data.draw(form_data(FILTER_FIELDS))
     with isolated():
@@ -670,6 +673,7 @@ FUZZED = {
     "properties:catalogue": "test_catalogue_filters_answer_a_page",
     "api:sites_csv": "test_open_data_filters_answer_data_or_a_400",
     "api:sites_geojson": "test_open_data_filters_answer_data_or_a_400",
+    "properties:map": "test_open_data_filters_answer_data_or_a_400",
     "properties:detail": "test_a_site_page_with_any_reference_is_a_page_or_not_found",
     "properties:owner_step": "test_site_editor_steps_save_all_or_nothing, test_units_formset_…",
     "properties:owner_document_add": "test_site_documents_and_photos_are_added_whole_or_not_at_all",

@@ -123,6 +123,7 @@ NOT_PAGES = {
     "language_choose": "remembers the language and redirects",
     "api:sites_geojson": "GeoJSON, not HTML",
     "api:sites_csv": "CSV, not HTML",
+    "properties:map": "JSON for the catalogue map, not HTML",
     "account_logout": "a POST that redirects",
     "account_reauthenticate": "allauth's own flow; only reached from a sensitive action",
     "account_set_password": "redirects: every account has a password",

@@ -194,7 +194,7 @@ def test_filters_stay_in_the_form_and_the_links(client):
     assert re.search(r'value="21004"[^>]*checked', html)
     assert re.search(r'<option value="building" selected>', html)
     assert (
-        'data-geojson-url="/api/sites.geojson?commune=21004&amp;surface_min=100&amp;kind=building"'
+        'data-map-url="/nl/sites/map.json?commune=21004&amp;surface_min=100&amp;kind=building"'
         in html
     )
     assert 'href="/api/sites.csv?commune=21004&amp;surface_min=100&amp;kind=building"' in html
@@ -386,7 +386,7 @@ def test_catalogue_map_is_configured_from_settings(client):
 
     assert f'data-tile-url="{settings.MAP_TILE_URL}"' in html
     assert 'data-tile-attribution="© OpenStreetMap contributors"' in html
-    assert 'data-detail-url="/fr/sites/__reference__/"' in html
+    assert 'data-map-url="/fr/sites/map.json"' in html
     assert 'data-language="fr"' in html
     assert 'role="region"' in html
     assert '<script src="/static/loket/js/catalogue-map.js"></script>' in html

@@ -2,9 +2,9 @@
  * Maps of the public catalogue. Loaded with <script src> (the CSP forbids inline scripts); all
  * settings come from data- attributes on the map element.
  *
- * - #catalogue-map: the sites of the current search, fetched from the open-data GeoJSON with
- *   the page's own query string, clustered with Leaflet.markercluster. Sites whose location is
- *   hidden have no geometry and stay off the map; the list beside it names them.
+ * - #catalogue-map: the sites of the current search, fetched from the map's own compact data
+ *   (/<lang>/sites/map.json) with the page's query string, clustered with Leaflet.markercluster.
+ *   Sites whose location is hidden are not in it; the list beside the map names them.
  * - [data-site-map]: one site's public point on its detail page.
  *
  * Popups are built as DOM nodes with textContent, never as HTML strings, because titles are
@@ -24,34 +24,18 @@
     return map;
   }
 
-  function titleFor(properties, language) {
-    var other = language === "fr" ? "nl" : "fr";
-    var own = language === "fr" ? "fr" : "nl";
-    return properties["title_" + own] || properties["title_" + other] || properties.reference;
-  }
-
-  function communeFor(properties, language) {
-    return language === "fr" ? properties.commune_fr : properties.commune_nl;
-  }
-
-  function popupFor(properties, element) {
-    var language = element.dataset.language;
+  function popupFor(site, language) {
     var box = document.createElement("div");
     var heading = document.createElement("p");
     heading.className = "map-popup-title";
     var link = document.createElement("a");
-    link.href = element.dataset.detailUrl.replace(
-      "__reference__",
-      encodeURIComponent(properties.reference)
-    );
-    link.textContent = titleFor(properties, language);
+    link.href = site.url;
+    link.textContent = site.title;
     heading.appendChild(link);
     box.appendChild(heading);
     var facts = document.createElement("p");
-    var surface = Math.round(properties.total_surface_m2).toLocaleString(language);
-    facts.textContent = [properties.reference, communeFor(properties, language), surface + " m²"]
-      .filter(Boolean)
-      .join(" · ");
+    var surface = site.surface_m2 === null ? "" : site.surface_m2.toLocaleString(language) + " m²";
+    facts.textContent = [site.reference, site.commune, surface].filter(Boolean).join(" · ");
     box.appendChild(facts);
     return box;
   }
@@ -60,23 +44,18 @@
     var map = baseMap(element).setView(BRUSSELS, 12);
     var cluster = L.markerClusterGroup();
     map.addLayer(cluster);
-    fetch(element.dataset.geojsonUrl, { headers: { Accept: "application/geo+json" } })
+    fetch(element.dataset.mapUrl, { headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
         }
         return response.json();
       })
-      .then(function (collection) {
+      .then(function (data) {
         var language = element.dataset.language;
-        collection.features.forEach(function (feature) {
-          if (!feature.geometry) {
-            return;
-          }
-          var coordinates = feature.geometry.coordinates;
-          var title = titleFor(feature.properties, language);
-          var marker = L.marker([coordinates[1], coordinates[0]], { title: title, alt: title });
-          marker.bindPopup(popupFor(feature.properties, element));
+        data.sites.forEach(function (site) {
+          var marker = L.marker(site.point, { title: site.title, alt: site.title });
+          marker.bindPopup(popupFor(site, language));
           cluster.addLayer(marker);
         });
         if (cluster.getLayers().length) {

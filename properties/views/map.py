@@ -1,0 +1,52 @@
+"""The catalogue map's data, /<lang>/sites/map.json, with the catalogue's filters.
+
+Cached per search and language (`properties.map`), compressed when the browser accepts it, and
+with an ETag, so a map shown again costs a 304 and no query."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
+from django.urls import path
+from django.utils.translation import get_language
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import condition, require_safe
+
+from ..filters import SiteFilter
+from ..map import BODY_SECONDS, body_key, map_body, normalised_query
+from ..selectors import public_sites
+
+
+def _body(request) -> bytes | None:
+    """The cached body, built on a miss; None when the filters do not parse. Kept on the request,
+    because the ETag and the view both need it."""
+    if not hasattr(request, "_map_body"):
+        key = body_key(normalised_query(request.GET), get_language())
+        body = cache.get(key)
+        if body is None:
+            site_filter = SiteFilter(request.GET, queryset=public_sites().prefetch_related(None))
+            if site_filter.is_valid():
+                body = map_body(site_filter.qs, get_language())
+                cache.set(key, body, BODY_SECONDS)
+        request._map_body = body
+    return request._map_body
+
+
+def _etag(request) -> str | None:
+    body = _body(request)
+    return None if body is None else hashlib.sha256(body).hexdigest()[:32]
+
+
+@gzip_page
+@require_safe
+@condition(etag_func=_etag)
+def map_view(request):
+    body = _body(request)
+    if body is None:
+        site_filter = SiteFilter(request.GET, queryset=public_sites())
+        site_filter.is_valid()
+        return JsonResponse({"errors": site_filter.errors.get_json_data()}, status=400)
+    return HttpResponse(body, content_type="application/json")
+
+
+urlpatterns = [path("map.json", map_view, name="map")]
