@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
@@ -23,7 +22,7 @@ from .serializers import TEXT_LANGUAGES
 
 VERSION_KEY = "properties:map:version"
 # An edit that sends no signal (the admin) shows on the map within this time at the latest.
-BODY_SECONDS = 600
+BODY_SECONDS = 60
 PLACEHOLDER = "__reference__"
 
 
@@ -50,9 +49,10 @@ def _new_version() -> None:
 
 
 def forget_map_bodies(**kwargs) -> None:
-    """Receiver of `site_changed`. After the commit, so that no request rebuilds a body from
-    the old rows under the new version."""
-    transaction.on_commit(_new_version)
+    """Receiver of `site_changed`: a new version at once. No on-commit callback, so that a
+    change starts no extra work after its commit; a request that reads the old rows before
+    the commit keeps them at most `BODY_SECONDS`, as long as a public page stays cached."""
+    _new_version()
 
 
 def body_key(query: str, language: str) -> str:
