@@ -95,3 +95,10 @@ def axe_violations(page: Page, *, skip_rules: tuple[str, ...] = ()) -> list[str]
         f"{violation['id']} at {violation['nodes'][0]['target']}: {violation['help']}"
         for violation in results.response["violations"]
     ]
+
+
+def no_violations(page: Page, name: str, *, skip_rules: tuple[str, ...] = ()) -> None:
+    """Screenshot the page under `name`, then fail with the list of what axe finds."""
+    screenshot(page, name)
+    violations = axe_violations(page, skip_rules=skip_rules)
+    assert violations == [], "\n".join([name, *violations])

@@ -13,7 +13,7 @@ from loket.accounts.enums import Role
 from projects.models import Application, ApplicationTransition, SavedSearch
 from tests import factories
 
-from .conftest import axe_violations, screenshot
+from .conftest import no_violations
 from .test_journeys import current_totp_code
 
 pytestmark = [
@@ -21,12 +21,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
 ]
-
-
-def no_violations(page, name: str, *, skip_rules: tuple[str, ...] = ()) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page, skip_rules=skip_rules)
-    assert violations == [], "\n".join([name, *violations])
 
 
 def save_and_continue(page) -> None:

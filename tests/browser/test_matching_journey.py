@@ -18,7 +18,7 @@ from projects.models import Application
 from properties.models import Site
 from tests import factories
 
-from .conftest import axe_violations, screenshot
+from .conftest import no_violations
 from .test_journeys import current_totp_code
 
 pytestmark = [
@@ -26,12 +26,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
 ]
-
-
-def no_violations(page, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], "\n".join([name, *violations])
 
 
 def sign_in(page, email: str) -> None:

@@ -12,7 +12,7 @@ from loket.notifications.preferences import unsubscribe_token
 from loket.notifications.services import notify
 from tests import factories
 
-from .conftest import axe_violations, screenshot
+from .conftest import no_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,12 +24,6 @@ pytestmark = [
 # An e-mail is not a web page: mail clients drop landmark roles, so these two best-practice
 # rules (not WCAG success criteria) are left out for the e-mail's HTML only.
 EMAIL_SKIPPED_RULES = ("landmark-one-main", "region")
-
-
-def no_violations(page, name: str, skip_rules: tuple[str, ...] = ()) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page, skip_rules=skip_rules)
-    assert violations == [], "\n".join([name, *violations])
 
 
 def test_holder_stops_a_kind_from_the_mail_then_chooses_a_digest(live_server, new_page):
@@ -59,7 +53,7 @@ def test_holder_stops_a_kind_from_the_mail_then_chooses_a_digest(live_server, ne
         assert (row.status, mail.outbox[-1].to) == ("sent", [holder.email])
         page = new_page(locale=f"{language}-BE")
         page.set_content(mail.outbox[-1].alternatives[0][0])
-        no_violations(page, f"notifications-0-email-{language}", EMAIL_SKIPPED_RULES)
+        no_violations(page, f"notifications-0-email-{language}", skip_rules=EMAIL_SKIPPED_RULES)
 
     # 1. From the link in an e-mail, without signing in: the page asks, then stops the kind.
     page = new_page(locale="fr-BE")

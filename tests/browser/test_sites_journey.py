@@ -13,7 +13,7 @@ from loket.accounts.enums import Role
 from properties.models import Site, SiteTransition
 from tests import factories
 
-from .conftest import axe_violations, screenshot
+from .conftest import no_violations
 from .test_journeys import current_totp_code
 
 pytestmark = [
@@ -27,12 +27,6 @@ def photo_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (800, 600), (40, 110, 160)).save(buffer, format="JPEG")
     return buffer.getvalue()
-
-
-def no_violations(page, name: str, *, skip_rules: tuple[str, ...] = ()) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page, skip_rules=skip_rules)
-    assert violations == [], "\n".join([name, *violations])
 
 
 def save_and_continue(page) -> None:

@@ -11,19 +11,13 @@ from loket.accounts.enums import Role
 from properties.models import Site
 from tests import factories
 
-from .conftest import axe_violations, screenshot
+from .conftest import no_violations
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
 ]
-
-
-def no_violations(page, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], "\n".join([name, *violations])
 
 
 def tab_to(page, text: str, limit: int = 120) -> None:
