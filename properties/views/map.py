@@ -1,7 +1,9 @@
-"""The catalogue map's data, /<lang>/sites/map.json, with the catalogue's filters.
+"""The catalogue map's data, /<lang>/sites/map.json, with the catalogue's filters and the view
+shown (`?zoom=12&bbox=west,south,east,north`; see `properties.map`).
 
-Cached per search and language (`properties.map`), compressed when the browser accepts it, and
-with an ETag, so a map shown again costs a 304 and no query."""
+Cached per search, language and view (`properties.map`), compressed when the browser accepts
+it, and with an ETag, so a map shown again costs a 304 and no query. A filter, zoom or bounding
+box that does not parse is a 400 with the errors, in the open data's shape."""
 
 import hashlib
 
@@ -13,21 +15,26 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_safe
 
 from ..filters import SiteFilter
-from ..map import BODY_SECONDS, body_key, map_body, normalised_query
+from ..map import BODY_SECONDS, body_key, map_body, normalised_query, parse_view
 from ..selectors import public_sites
 
 
 def _body(request) -> bytes | None:
-    """The cached body, built on a miss; None when the filters do not parse. Kept on the request,
-    because the ETag and the view both need it."""
+    """The cached body, built on a miss; None when the filters or the view do not parse. Kept
+    on the request, because the ETag and the view both need it."""
     if not hasattr(request, "_map_body"):
-        key = body_key(normalised_query(request.GET), get_language())
-        body = cache.get(key)
-        if body is None:
-            site_filter = SiteFilter(request.GET, queryset=public_sites().prefetch_related(None))
-            if site_filter.is_valid():
-                body = map_body(site_filter.qs, get_language())
-                cache.set(key, body, BODY_SECONDS)
+        body = None
+        view, errors = parse_view(request.GET)
+        if not errors:
+            key = body_key(normalised_query(request.GET), get_language(), view)
+            body = cache.get(key)
+            if body is None:
+                site_filter = SiteFilter(
+                    request.GET, queryset=public_sites().prefetch_related(None)
+                )
+                if site_filter.is_valid():
+                    body = map_body(site_filter.qs, get_language(), view)
+                    cache.set(key, body, BODY_SECONDS)
         request._map_body = body
     return request._map_body
 
@@ -43,9 +50,11 @@ def _etag(request) -> str | None:
 def map_view(request):
     body = _body(request)
     if body is None:
+        _view, errors = parse_view(request.GET)
         site_filter = SiteFilter(request.GET, queryset=public_sites())
-        site_filter.is_valid()
-        return JsonResponse({"errors": site_filter.errors.get_json_data()}, status=400)
+        if not site_filter.is_valid():
+            errors = {**site_filter.errors.get_json_data(), **errors}
+        return JsonResponse({"errors": errors}, status=400)
     return HttpResponse(body, content_type="application/json")
 
 
