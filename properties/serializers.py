@@ -3,10 +3,12 @@ open data show about a site goes through here, so no owner, person, internal ref
 hidden coordinate can slip into one of them by accident."""
 
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import RFC3986_SUBDELIMS
 
 from .enums import PublicPrecision
 from .models import Site
@@ -53,8 +55,31 @@ def detail_path(site: Site, language: str) -> str:
         return reverse("properties:detail", kwargs={"reference": site.reference})
 
 
-def site_open_data(site: Site, *, request) -> dict:
-    """One site's open-data record. Expects `public_sites()` prefetches (activities, units)."""
+class DetailUrls:
+    """A site's absolute page address in Dutch and French, from one `reverse()` per language
+    for a whole export instead of two per site. The reference is quoted as `reverse()` quotes
+    a path, so each address is the one `detail_path` gives."""
+
+    PLACEHOLDER = "__reference__"
+    # What `reverse()` leaves unquoted in a path (django.urls.resolvers).
+    SAFE = f"{RFC3986_SUBDELIMS}/~:@"
+
+    def __init__(self, request):
+        self.around = {}
+        for language in TEXT_LANGUAGES:
+            with translation.override(language):
+                path = reverse("properties:detail", kwargs={"reference": self.PLACEHOLDER})
+            self.around[language] = request.build_absolute_uri(path).split(self.PLACEHOLDER)
+
+    def __call__(self, site: Site, language: str) -> str:
+        before, after = self.around[language]
+        return f"{before}{quote(site.reference, safe=self.SAFE)}{after}"
+
+
+def site_open_data(site: Site, *, request, urls: DetailUrls | None = None) -> dict:
+    """One site's open-data record. Expects `public_sites()` prefetches (activities, units).
+    An export passes one `DetailUrls` for all its sites."""
+    urls = urls or DetailUrls(request)
     point = site_point(site)
     commune = site.commune
     return {
@@ -80,8 +105,8 @@ def site_open_data(site: Site, *, request) -> dict:
         "latitude": point[0] if point else None,
         "longitude": point[1] if point else None,
         "address": public_address(site),
-        "url_nl": request.build_absolute_uri(detail_path(site, "nl")),
-        "url_fr": request.build_absolute_uri(detail_path(site, "fr")),
+        "url_nl": urls(site, "nl"),
+        "url_fr": urls(site, "fr"),
     }
 
 
