@@ -67,6 +67,9 @@ lock: | $(PY)
 BENCH_DB ?= loket_bench
 BENCH_PG ?= -h 127.0.0.1 -U postgres
 BENCH_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+# benchmarks/pages.py keeps databases of its own (loket_bench_pages_<size>); a quick run:
+# `make bench BENCH_PAGES_ARGS="--sizes 500,5000 --duration 5 --rounds 2"`.
+BENCH_PAGES_ARGS ?=
 
 bench: $(VENV)/.test-installed
 	dropdb $(BENCH_PG) --if-exists $(BENCH_DB)
@@ -74,3 +77,4 @@ bench: $(VENV)/.test-installed
 	DATABASE_URL=$(BENCH_URL) $(MANAGE) migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/saved_search_matching.py
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/matching.py
+	$(PY) benchmarks/pages.py $(BENCH_PAGES_ARGS)
