@@ -8,14 +8,16 @@ A `HardFilter` holds every form of one criterion that the matching needs:
   application (`selectors.candidate_sites_for`);
 - `applications(offer)`: a condition on `Application` rows, the database prefilter of the
   applications for one site (`selectors.candidate_applications_for`);
-- `admits(wish)`: a test of a site's engine data, the in-memory prefilter of the full
-  recompute (`market.OfferedSites`).
+- `admits(wish)`: a test of a site's engine data, the in-memory prefilter of the sites
+  (`market.OfferedSites`);
+- `fits(offer)`: a test of an application's engine data, the in-memory prefilter of the
+  applications (`market.MatchableApplications`): `applications(offer)` in memory.
 
 Each form may return None: no condition for this application or site. A prefilter may let
 through what the check then refuses (the units that will be combined are not known yet, and
 the database sees every unit, booked or not), but it must never drop what the check accepts:
 `tests/matching/test_filters.py` proves it on random markets (Hypothesis), for the three
-prefilters. A new criterion is one more declaration here, and its explanation in
+prefilters and `fits`. A new criterion is one more declaration here, and its explanation in
 `scoring.explain`.
 
 Also here, because the filters and the engine share them: the calendar (`DAYS_PER_MONTH`, the
@@ -258,6 +260,8 @@ class Offer:
 Condition = Q | Exists | None
 # A test of a site's engine data, or None: no test.
 SiteTest = Callable[[SiteData], bool] | None
+# A test of an application's engine data, or None: no test.
+ApplicationTest = Callable[[ApplicationData], bool] | None
 
 
 def _nothing(_subject) -> None:
@@ -273,6 +277,7 @@ class HardFilter:
     admits: Callable[[Wish], SiteTest] = _nothing
     sites: Callable[[Wish], Condition] = _nothing
     applications: Callable[[Offer], Condition] = _nothing
+    fits: Callable[[Offer], ApplicationTest] = _nothing
     # The in-memory tests run from the lowest: the cheap ones that refuse most sites first.
     admits_order: int = 0
 
@@ -301,6 +306,11 @@ KIND = HardFilter(
     ),
     applications=lambda o: (
         ~Q(space_kind=CANNOT_HOLD[o.site.kind]) if o.site.kind in CANNOT_HOLD else None
+    ),
+    fits=lambda o: (
+        (lambda a, wrong=CANNOT_HOLD[o.site.kind]: a.space_kind != wrong)
+        if o.site.kind in CANNOT_HOLD
+        else None
     ),
     admits_order=2,
 )
@@ -382,12 +392,25 @@ def _surface_applications(o: Offer) -> Condition:
     return small_enough & big_enough
 
 
+def _surface_fits(o: Offer) -> ApplicationTest:
+    """`_surface_applications` on the engine data, where a missing minimum is already 0 and a
+    missing or zero maximum already no limit."""
+    site = o.site
+    largest = max((u.surface for u in site.units), default=site.total_surface)
+    smallest = min((u.surface for u in site.units), default=site.total_surface)
+    total = site.total_surface
+    return lambda a: (
+        a.surface_min <= (total if a.several_units_ok else largest) and a.surface_max >= smallest
+    )
+
+
 SURFACE = HardFilter(
     "surface",
     check=_surface_check,
     admits=_surface_admits,
     sites=_surface_sites,
     applications=_surface_applications,
+    fits=_surface_fits,
     admits_order=3,
 )
 
@@ -432,6 +455,15 @@ DATES = HardFilter(
     admits_order=1,
     applications=lambda o: (
         Q(desired_start__isnull=True) | Q(desired_start__lte=o.site.available_until)
+        if o.site.available_until is not None
+        else None
+    ),
+    fits=lambda o: (
+        (
+            lambda a, until=o.site.available_until: (
+                a.desired_start is None or a.desired_start <= until
+            )
+        )
         if o.site.available_until is not None
         else None
     ),
@@ -488,6 +520,12 @@ ACTIVITY = HardFilter(
     sites=_activity_sites,
     admits_order=1,
     applications=_activity_applications,
+    # By code (the check's test), where the database compares ids.
+    fits=lambda o: (
+        (lambda a, allowed=o.site.activities: a.activities <= allowed)
+        if o.site.activities
+        else None
+    ),
 )
 
 
@@ -514,6 +552,8 @@ def requirement(code: str, needs: str, has: str, *, lacking: Q | None = None) ->
         applications=lambda o: (
             (lacking or Q(**{needs: False})) if not getattr(o.site, has) else None
         ),
+        # `lacking` in the engine data is `needs` False (housing: neither overnight nor people).
+        fits=lambda o: (lambda a: not getattr(a, needs)) if not getattr(o.site, has) else None,
     )
 
 
@@ -572,6 +612,11 @@ FEATURES_FILTER = HardFilter(
     applications=lambda o: (
         Q(**{f.needs: False for f in FEATURES if not getattr(o.site, f.has)}) or None
     ),
+    fits=lambda o: (
+        (lambda a, needs=lacking: not any(getattr(a, n) for n in needs))
+        if (lacking := [f.needs for f in FEATURES if not getattr(o.site, f.has)])
+        else None
+    ),
 )
 
 
@@ -614,12 +659,21 @@ def _budget_applications(o: Offer) -> Condition:
     return Q(max_monthly_budget__isnull=True) | Q(max_monthly_budget__gte=site.monthly_cost)
 
 
+def _budget_fits(o: Offer) -> ApplicationTest:
+    site = o.site
+    if site.monthly_cost is None or site.economic_model in SCALED_COST_MODELS:
+        return None
+    cost = site.monthly_cost
+    return lambda a: a.max_monthly_budget is None or a.max_monthly_budget >= cost
+
+
 BUDGET = HardFilter(
     "budget",
     check=_budget_check,
     admits=_budget_admits,
     sites=_budget_sites,
     applications=_budget_applications,
+    fits=_budget_fits,
     admits_order=3,
 )
 
@@ -640,6 +694,7 @@ COMMUNE = HardFilter(
     ),
     sites=lambda w: None if w.application.anywhere else Q(commune_id__in=w.application.communes),
     applications=lambda o: Q(anywhere=True) | Q(communes=o.site.commune),
+    fits=lambda o: lambda a, commune=o.site.commune: a.anywhere or commune in a.communes,
     admits_order=4,  # the commune index has chosen the sites already
 )
 
@@ -676,6 +731,17 @@ def site_conditions(wish: Wish) -> list:
 def application_conditions(offer: Offer) -> list:
     """The conditions on `Application` rows of every hard filter, for one site."""
     return [c for f in HARD_FILTERS if (c := f.applications(offer)) is not None]
+
+
+def applications_fitting(offer: Offer, applications: Iterable) -> list:
+    """The applications (`ApplicationData`) that pass the in-memory test of every hard filter,
+    for one site: `application_conditions` in memory."""
+    kept = list(applications)
+    for f in HARD_FILTERS:
+        test = f.fits(offer)
+        if test is not None:
+            kept = list(filter(test, kept))
+    return kept
 
 
 def sites_admitted(wish: Wish, sites: Iterable[SiteData]) -> list[SiteData]:

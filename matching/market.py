@@ -8,12 +8,14 @@ three queries for any number of rows; both go through the same `_site_data` and
 `_application_data`. A site's engine data holds its free units only: a unit promised to an
 active occupation is no longer on offer.
 
-`OfferedSites` loads every offered site once, for the full recompute.
+`OfferedSites` loads every offered site once and `MatchableApplications` every matchable
+application, with the hard filters' in-memory tests; `cached` keeps one of each in the process
+for as long as the database's version of its data (`engine_versions`) stays the same.
 """
 
 import bisect
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import connection
@@ -29,9 +31,9 @@ from properties.models import Site, Unit
 
 from .data import ApplicationData, SiteData, UnitData
 from .enums import ACTIVE_OCCUPATION_STATES
-from .filters import Offer, Wish, sites_admitted
+from .filters import Offer, Wish, applications_fitting, sites_admitted
 from .models import OccupationUnit
-from .scoring import _transport_line
+from .scoring import _expectations_line, _transport_line, _waiting_line
 
 
 def booked_units_exists(today: datetime.date):
@@ -347,7 +349,66 @@ def wish(application: Application, today: datetime.date) -> Wish:
 
 
 # ---------------------------------------------------------------------------------------------
-# Every offered site at once, for the full recompute
+# The engine's data kept in memory
+
+
+def engine_versions() -> dict[str, int]:
+    """The current versions of the engine's data, "sites" and "applications": numbers that the
+    database changes whenever a table they are read from is written, in any way (triggers of
+    migration matching 0007). Empty when the versions are missing: nothing may be kept."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, version FROM matching_engine_version")
+        return dict(cursor.fetchall())
+
+
+_kept: dict[str, tuple[tuple, object]] = {}
+
+
+def cached(name: str, today: datetime.date, build: Callable[[], object], versions=None):
+    """`build()`, kept in the process until the version `name` of the engine's data or the day
+    changes. The version is read before the data, so the data kept is at least as new as the
+    version it is kept under; a version is never given twice, so data read inside a
+    transaction that is rolled back is never used again."""
+    versions = engine_versions() if versions is None else versions
+    version = versions.get(name)
+    if version is None:
+        return build()
+    key = (connection.alias, connection.settings_dict["NAME"], today, version)
+    kept = _kept.get(name)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    value = build()
+    _kept[name] = (key, value)
+    return value
+
+
+# The four ways a request can weigh public transport (`_transport_line`): wants public
+# transport, wants central, as the index `2 * transport + central`.
+_TRANSPORT_WISHES = [
+    ApplicationData(
+        id=0,
+        surface_min=Decimal(0),
+        surface_ideal=Decimal(0),
+        surface_max=Decimal(0),
+        wants_public_transport=transport,
+        wants_central=central,
+    )
+    for transport in (False, True)
+    for central in (False, True)
+]
+
+
+def transport_points(site: SiteData) -> tuple[int, ...]:
+    """The site's transport points for each way a request weighs them (`_TRANSPORT_WISHES`)."""
+    return tuple(_transport_line(w, site).points for w in _TRANSPORT_WISHES)
+
+
+def _transport_index(application: ApplicationData) -> int:
+    return 2 * application.wants_public_transport + application.wants_central
+
+
+# ---------------------------------------------------------------------------------------------
+# Every offered site at once
 
 
 class OfferedSites:
@@ -364,24 +425,14 @@ class OfferedSites:
     def __init__(self, today: datetime.date):
         self.today = today
         offered = Site.objects.filter(state__in=OFFERED_STATES).order_by()
-        wishes = [
-            ApplicationData(
-                id=0,
-                surface_min=Decimal(0),
-                surface_ideal=Decimal(0),
-                surface_max=Decimal(0),
-                wants_public_transport=transport,
-                wants_central=central,
-            )
-            for transport in (False, True)
-            for central in (False, True)
-        ]
         buckets: dict[str, list[SiteData]] = {}
         self.transport_points: dict[int, tuple[int, ...]] = {}
+        self.by_id: dict[int, SiteData] = {}  # every offered site, with free units or not
         for site in site_data_list(offered, today):
+            self.by_id[site.id] = site
             if not site.pool_surfaces["either"]:
                 continue  # every unit is taken: the site has nothing to offer
-            self.transport_points[site.id] = tuple(_transport_line(w, site).points for w in wishes)
+            self.transport_points[site.id] = transport_points(site)
             buckets.setdefault(site.commune, []).append(site)
         everywhere = [site for sites in buckets.values() for site in sites]
         self.by_commune = {code: _SortedSites(sites) for code, sites in buckets.items()}
@@ -396,7 +447,7 @@ class OfferedSites:
         else:
             groups = [self.by_commune[c] for c in sorted(data.communes) if c in self.by_commune]
         pool = [site for group in groups for site in group.between(low, high)]
-        transport = 2 * data.wants_public_transport + data.wants_central
+        transport = _transport_index(data)
         points = self.transport_points
         return [(points[site.id][transport], site) for site in sites_admitted(wish, pool)]
 
@@ -415,3 +466,44 @@ class _SortedSites:
         big_enough = self.by_largest[bisect.bisect_left(self.largest, low) :]
         small_enough = self.by_smallest[: bisect.bisect_right(self.smallest, high)]
         return big_enough if len(big_enough) <= len(small_enough) else small_enough
+
+
+# ---------------------------------------------------------------------------------------------
+# Every matchable application at once
+
+
+class MatchableApplications:
+    """Every application of `queryset` (the matchable ones) loaded once as engine data, so
+    that one site's applications are ranked without a query of their own.
+
+    `candidates(site)` gives the applications that pass the hard filters' in-memory tests
+    (`filters.applications_fitting`), each with the highest score it could reach on that site
+    (`own` points, the site's transport points for it, and the most the pair criteria give).
+    They are looked up by commune, for speed only: an application that wants neither the site's
+    commune nor anywhere fails the commune filter anyway."""
+
+    def __init__(self, queryset: QuerySet[Application], today: datetime.date, pair_points: int):
+        self.today = today
+        self.pair_points = pair_points
+        self.anywhere: list[ApplicationData] = []
+        self.by_commune: dict[str, list[ApplicationData]] = {}
+        # The points an application earns whatever the site: its expectations and waiting.
+        self.own: dict[int, int] = {}
+        for data in application_data_list(queryset):
+            self.own[data.id] = _expectations_line(data).points + _waiting_line(data, today).points
+            if data.anywhere:
+                self.anywhere.append(data)
+            else:
+                for commune in data.communes:
+                    self.by_commune.setdefault(commune, []).append(data)
+
+    def candidates(self, site: SiteData) -> list[tuple[int, ApplicationData]]:
+        """(highest possible score, application) for every application that passes the
+        in-memory tests for `site`."""
+        pool = self.anywhere + self.by_commune.get(site.commune, [])
+        points = transport_points(site)
+        own, pair = self.own, self.pair_points
+        return [
+            (own[a.id] + points[_transport_index(a)] + pair, a)
+            for a in applications_fitting(Offer(site, frozenset()), pool)
+        ]

@@ -36,6 +36,35 @@ class Plan:
         total = self.surface_used + self.surface_free
         return round(100 * self.surface_used / total) if total else 0
 
+    def as_dict(self) -> dict:
+        """The plan as JSON values (surfaces as strings, exact), for `SiteSharing.plan`."""
+        return {
+            "shares": [
+                {
+                    "application": s.application_id,
+                    "score": s.score,
+                    "units": list(s.unit_ids),
+                    "surface": str(s.surface),
+                }
+                for s in self.shares
+            ],
+            "skipped": list(self.skipped),
+            "surface_used": str(self.surface_used),
+            "surface_free": str(self.surface_free),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Plan":
+        return cls(
+            shares=tuple(
+                Share(s["application"], s["score"], tuple(s["units"]), Decimal(s["surface"]))
+                for s in data["shares"]
+            ),
+            skipped=tuple(data["skipped"]),
+            surface_used=Decimal(data["surface_used"]),
+            surface_free=Decimal(data["surface_free"]),
+        )
+
 
 def share_site(
     site: SiteData,

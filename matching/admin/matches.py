@@ -35,7 +35,7 @@ from ..domain import (
     match_visit_done,
     match_withdraw,
     score_pair,
-    sharing_for_site,
+    stored_sharing,
     suggestions_refresh_for_application,
     suggestions_refresh_for_site,
     visit_slot_confirm,
@@ -654,7 +654,11 @@ class MatchAdmin(DeskAdmin):
         }
 
     def sharing(self, site: Site):
-        plan = sharing_for_site(site=site)
+        """The sharing stored by the site's last refresh (none before the first): no ranking
+        on a GET."""
+        plan = stored_sharing(site)
+        if plan is None:
+            return {"plan": None, "shares": [], "skipped": []}
         application_ids = [s.application_id for s in plan.shares] + list(plan.skipped)
         applications = Application.objects.select_related("organisation").in_bulk(application_ids)
         units = Unit.objects.in_bulk([pk for s in plan.shares for pk in s.unit_ids])

@@ -1,7 +1,9 @@
 """Ranked suggestions in both directions, stored for the desk and refreshed when a side changes.
 
-The database applies the hard filters' prefilters (`selectors.candidate_*`), the engine checks
-and scores the survivors, and the best `TOP_N` are written as Suggestion rows. A refresh
+The hard filters' in-memory prefilters pick the candidates among every offered site or every
+matchable application, kept in the process while the database's version of them stays the
+same (`market.cached`); the engine checks and scores the survivors, stopping once the rest
+cannot enter the list, and the best `TOP_N` are written as Suggestion rows. A refresh
 rewrites one side's rows in one transaction, so a reader sees the old list or the new one,
 never half.
 """
@@ -21,27 +23,31 @@ from ..data import Result, SiteData
 from ..enums import Direction
 from ..filters import Wish
 from ..market import (
+    MatchableApplications,
     OfferedSites,
     application_data,
     application_data_list,
     applications_for_scoring,
+    cached,
+    engine_versions,
     site_data,
     site_data_list,
     sites_for_scoring,
 )
-from ..models import Suggestion
+from ..models import SiteSharing, Suggestion
 from ..scoring import (
     WEIGHTS,
     _expectations_line,
-    _transport_line,
     _waiting_line,
     rank,
     score,
 )
-from ..selectors import MATCHABLE_STATES, candidate_applications, candidate_sites
-from ..sharing import share_site
+from ..selectors import MATCHABLE_STATES
+from ..sharing import Plan, share_site
 
 TOP_N = 20
+# The sharing of a site is drawn from its best applications, this many.
+SHARING_CANDIDATES = 50
 
 
 def score_pair(*, application: Application, site: Site, today=None) -> Result:
@@ -55,21 +61,42 @@ def score_pair(*, application: Application, site: Site, today=None) -> Result:
 def rank_sites(
     application: Application, *, limit: int = TOP_N, today: datetime.date | None = None
 ) -> list[Result]:
-    """The best sites for one application: 6 queries (the application and its two lists, the
-    candidate sites, their units, their activities) whatever the number of sites."""
+    """The best sites for one application: 4 queries (the version of the sites, the application
+    and its two lists) when the offered sites are kept in memory (`offered_sites`)."""
     today = today or timezone.localdate()
-    application = applications_for_scoring(Application.objects.filter(pk=application.pk)).get()
-    data = application_data(application)
-    sites = site_data_list(candidate_sites(application, today=today), today)
-    return _best(data, [(_transport_line(data, s).points, s) for s in sites], today, limit)
+    sites = offered_sites(today)
+    loaded = application_data_list(Application.objects.filter(pk=application.pk))
+    if not loaded:
+        raise Application.DoesNotExist(f"No application {application.pk}.")
+    data = loaded[0]
+    return _best(data, sites.candidates(Wish.of(data, (), today)), today, limit)
 
 
 def rank_applications(
     site: Site, *, limit: int = TOP_N, today: datetime.date | None = None
 ) -> list[Result]:
-    """The best applications for one site, in a constant number of queries."""
-    _data, pairs = _fitting_applications(site, today or timezone.localdate())
-    return [result for _application, result in pairs[:limit]]
+    """The best applications for one site: one query (the versions) when the matchable
+    applications and the offered sites are kept in memory."""
+    _data, pairs = _fitting_applications(site, today or timezone.localdate(), limit)
+    return [result for _application, result in pairs]
+
+
+def offered_sites(today: datetime.date, versions=None) -> OfferedSites:
+    """Every offered site as engine data (`market.OfferedSites`), kept in the process until a
+    site, unit, booking or reference list changes (`market.cached`)."""
+    return cached("sites", today, lambda: OfferedSites(today), versions)
+
+
+def matchable_applications(today: datetime.date, versions=None) -> MatchableApplications:
+    """Every matchable application as engine data, kept like `offered_sites`."""
+    return cached(
+        "applications",
+        today,
+        lambda: MatchableApplications(
+            Application.objects.filter(state__in=MATCHABLE_STATES), today, _PAIR_POINTS
+        ),
+        versions,
+    )
 
 
 def _loaded_site(site: Site, today: datetime.date):
@@ -78,17 +105,43 @@ def _loaded_site(site: Site, today: datetime.date):
     return site, site_data(site)
 
 
-def _fitting_applications(site: Site, today: datetime.date):
-    """The site's engine data, and (application data, result) for every application that
-    passes its hard filters, best first: the ranking and the sharing both start here."""
-    site, data = _loaded_site(site, today)
-    pairs = []
-    for application in application_data_list(candidate_applications(site)):
+def _site_data(site: Site, today: datetime.date, versions) -> SiteData:
+    """The site's engine data: from the offered sites kept in memory, or read (a site that is
+    not offered)."""
+    data = offered_sites(today, versions).by_id.get(site.pk)
+    if data is None:
+        loaded = site_data_list(Site.objects.filter(pk=site.pk), today)
+        if not loaded:
+            raise Site.DoesNotExist(f"No site {site.pk}.")
+        data = loaded[0]
+    return data
+
+
+def _fitting_applications(site: Site, today: datetime.date, limit: int):
+    """The site's engine data, and (application data, result) for the best `limit`
+    applications that pass its hard filters, best first: the ranking and the sharing both
+    start here. An application's score is at most its bound (`MatchableApplications`); once
+    `limit` results score above the bound of the rest, those cannot enter."""
+    versions = engine_versions()
+    data = _site_data(site, today, versions)
+    if limit < 1:
+        return data, []
+    candidates = matchable_applications(today, versions).candidates(data)
+    candidates.sort(key=lambda c: -c[0])
+    pairs, lowest = [], []  # lowest: a min-heap of the best `limit` scores so far
+    for bound, application in candidates:
+        if len(lowest) >= limit and bound < lowest[0]:
+            break
         result = score(application, data, today=today)
-        if not result.excluded:
-            pairs.append((application, result))
+        if result.excluded:
+            continue
+        pairs.append((application, result))
+        if len(lowest) < limit:
+            heapq.heappush(lowest, result.score)
+        elif result.score > lowest[0]:
+            heapq.heapreplace(lowest, result.score)
     pairs.sort(key=lambda pair: (-pair[1].score, pair[0].id))
-    return data, pairs
+    return data, pairs[:limit]
 
 
 def _rows(direction: str, results: list[Result]) -> list[Suggestion]:
@@ -129,9 +182,12 @@ def suggestions_refresh_for_site(*, site_id: int, today=None) -> int:
     site = Site.objects.filter(pk=site_id).first()
     Suggestion.objects.filter(direction=Direction.APPLICATIONS_FOR_SITE, site_id=site_id).delete()
     Suggestion.objects.filter(direction=Direction.SITES_FOR_APPLICATION, site_id=site_id).delete()
+    SiteSharing.objects.filter(site_id=site_id).delete()
     if site is None or site.state not in OFFERED_STATES:
         return 0
-    results = rank_applications(site, limit=10_000, today=today)
+    data, pairs = _fitting_applications(site, today or timezone.localdate(), 10_000)
+    _store_sharing(site_id, data, pairs)
+    results = [result for _application, result in pairs]
     Suggestion.objects.bulk_create(_rows(Direction.APPLICATIONS_FOR_SITE, results[:TOP_N]))
     if not results:
         return 0
@@ -205,7 +261,7 @@ def suggestions_refresh_all(*, today=None, chunk: int = 500) -> int:
     sites are loaded once (`OfferedSites`, which applies the hard filters' in-memory tests)
     and the applications `chunk` at a time, each chunk rewritten in one transaction."""
     today = today or timezone.localdate()
-    sites = OfferedSites(today)
+    sites = offered_sites(today)
     ids = list(
         Application.objects.filter(state__in=MATCHABLE_STATES)
         .order_by("pk")
@@ -244,17 +300,26 @@ def suggestions_refresh_all_sites(*, today=None) -> int:
     Suggestion.objects.filter(direction=Direction.APPLICATIONS_FOR_SITE).exclude(
         site__state__in=OFFERED_STATES
     ).delete()
+    SiteSharing.objects.exclude(site__state__in=OFFERED_STATES).delete()
     written = 0
     offered = Site.objects.filter(state__in=OFFERED_STATES).order_by("pk")
     for site in offered.iterator():
-        rows = _rows(Direction.APPLICATIONS_FOR_SITE, rank_applications(site, today=today))
+        data, pairs = _fitting_applications(site, today, max(TOP_N, SHARING_CANDIDATES))
+        rows = _rows(Direction.APPLICATIONS_FOR_SITE, [result for _a, result in pairs[:TOP_N]])
         with transaction.atomic():
             Suggestion.objects.filter(
                 direction=Direction.APPLICATIONS_FOR_SITE, site_id=site.pk
             ).delete()
             Suggestion.objects.bulk_create(rows)
+            _store_sharing(site.pk, data, pairs)
         written += len(rows)
     return written
+
+
+def _store_sharing(site_id: int, data: SiteData, pairs) -> None:
+    """Store the site's suggested sharing (`sharing_for_site`) from its ranked `pairs`."""
+    plan = share_site(data, pairs[:SHARING_CANDIDATES])
+    SiteSharing.objects.update_or_create(site_id=site_id, defaults={"plan": plan.as_dict()})
 
 
 def _insert(rows: list[Suggestion]) -> None:
@@ -324,8 +389,14 @@ def _best(data, candidates: list[tuple[int, SiteData]], today, limit: int = TOP_
     return rank(results, limit)
 
 
-def sharing_for_site(*, site: Site, today=None, candidates: int = 50):
+def sharing_for_site(*, site: Site, today=None, candidates: int = SHARING_CANDIDATES):
     """The suggested sharing of a site between applications (`matching.sharing`), from its
-    best `candidates` applications."""
-    data, pairs = _fitting_applications(site, today or timezone.localdate())
-    return share_site(data, pairs[:candidates])
+    best `candidates` applications. The refreshes store it (`SiteSharing`, `stored_sharing`)."""
+    data, pairs = _fitting_applications(site, today or timezone.localdate(), candidates)
+    return share_site(data, pairs)
+
+
+def stored_sharing(site: Site):
+    """The site's suggested sharing as its last refresh stored it, or None."""
+    stored = SiteSharing.objects.filter(site_id=site.pk).values_list("plan", flat=True).first()
+    return None if stored is None else Plan.from_dict(stored)

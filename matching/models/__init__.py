@@ -8,7 +8,7 @@ from .occupation import (
     OccupationUnit,
     SteeringMeeting,
 )
-from .suggestion import Suggestion
+from .suggestion import SiteSharing, Suggestion
 
 __all__ = [
     "Incident",
@@ -19,6 +19,7 @@ __all__ = [
     "Occupation",
     "OccupationTransition",
     "OccupationUnit",
+    "SiteSharing",
     "SteeringMeeting",
     "Suggestion",
     "VisitSlot",

@@ -37,3 +37,22 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} ↔ {self.site_id}: {self.score}"
+
+
+class SiteSharing(models.Model):
+    """The suggested sharing of a site between its best applications (`matching.sharing`),
+    stored with the site's ranked applications and rewritten with them, so the desk's page of
+    the site reads it instead of ranking again. `plan` is `sharing.Plan.as_dict()`."""
+
+    site = models.OneToOneField(
+        "properties.Site",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("site"),
+    )
+    plan = models.JSONField(_("Suggested sharing of the site"), default=dict)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.site_id}: {self.plan}"

@@ -32,12 +32,14 @@ from matching.filters import (
     shortest_overlap,
 )
 from matching.market import (
+    MatchableApplications,
     OfferedSites,
     application_data_list,
     applications_for_scoring,
     site_data_list,
     sites_for_scoring,
 )
+from matching.market import site_data as site_data_of
 from matching.models import Match, Occupation, OccupationUnit
 from matching.scoring import score
 from matching.selectors import MATCHABLE_STATES, candidate_applications, candidate_sites
@@ -283,10 +285,13 @@ def test_no_prefilter_drops_what_the_engine_accepts(market):
             )
             assert wanted - {site.id for _points, site in in_memory.candidates(wish)} == set()
 
+        applications_in_memory = MatchableApplications(matchable, TODAY, 60)
         for site in sites_for_scoring(offered, TODAY):
             wanted = {a for a, s in accepted if s == site.pk}
             found = candidate_applications(site).values_list("pk", flat=True)
             assert wanted - set(found) == set()
+            fitting = applications_in_memory.candidates(site_data_of(site))
+            assert wanted - {a.id for _bound, a in fitting} == set()
 
 
 # --- The declarations ---------------------------------------------------------------------------
@@ -296,8 +301,8 @@ def test_every_hard_filter_declares_the_prefilters_it_is_expected_to():
     """A filter left without a prefilter lets every site or application through that way:
     adding one without them must be a choice written here, not an oversight."""
     default = {field.name: field.default for field in dataclasses.fields(HardFilter)}
-    prefilters = ("admits", "sites", "applications")
-    every = {"admits": True, "sites": True, "applications": True}
+    prefilters = ("admits", "sites", "applications", "fits")
+    every = {"admits": True, "sites": True, "applications": True, "fits": True}
 
     declared = [
         (f.name, {p: getattr(f, p) is not default[p] for p in prefilters}) for f in HARD_FILTERS

@@ -20,6 +20,8 @@ from matching.enums import Direction
 from matching.models import Suggestion
 from matching.scoring import explain
 from projects.enums import DurationUnit, SpaceKind, Tenure
+from projects.models import Application
+from properties.models import Site
 
 from ..factories import ApplicationFactory, OrganisationFactory, SiteFactory, UnitFactory
 
@@ -360,3 +362,30 @@ def test_database_filter_lets_through_what_the_engine_accepts_half_a_month_short
     from matching.domain import suggestions_refresh_all
 
     assert suggestions_refresh_all(today=TODAY) == 1  # the in-memory path agrees
+
+
+def test_the_sites_and_applications_kept_in_memory_follow_any_write():
+    """The rankings read every offered site and matchable application kept in the process;
+    a write that sends no signal (a queryset update, a list set)
+    still shows in the next ranking."""
+    site = SiteFactory(units=[150], has_water=True)
+    application = ApplicationFactory(
+        organisation=OrganisationFactory(), complete=True, state="qualified", needs_water=True
+    )
+    assert [r.site_id for r in rank_sites(application, today=TODAY)] == [site.pk]
+    assert [r.application_id for r in rank_applications(site, today=TODAY)] == [application.pk]
+
+    Site.objects.filter(pk=site.pk).update(has_water=False)
+    assert rank_sites(application, today=TODAY) == []
+    Site.objects.filter(pk=site.pk).update(has_water=True)
+    Application.objects.filter(pk=application.pk).update(state="draft")
+    assert rank_applications(site, today=TODAY) == []
+    Application.objects.filter(pk=application.pk).update(state="qualified")
+    assert [r.application_id for r in rank_applications(site, today=TODAY)] == [application.pk]
+
+    activity = ActivityType.objects.first()
+    site.allowed_activities.set([activity])
+    other = ActivityType.objects.exclude(pk=activity.pk).first()
+    application.activity_types.set([other])
+    assert rank_sites(application, today=TODAY) == []
+    assert rank_applications(site, today=TODAY) == []
