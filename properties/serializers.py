@@ -76,10 +76,23 @@ class DetailUrls:
         return f"{before}{quote(site.reference, safe=self.SAFE)}{after}"
 
 
-def site_open_data(site: Site, *, request, urls: DetailUrls | None = None) -> dict:
-    """One site's open-data record. Expects `public_sites()` prefetches (activities, units).
-    An export passes one `DetailUrls` for all its sites."""
+def site_open_data(
+    site: Site,
+    *,
+    request,
+    urls: DetailUrls | None = None,
+    units: int | None = None,
+    activities: list[str] | None = None,
+) -> dict:
+    """One site's open-data record. Expects `public_sites()` prefetches (activities, units),
+    unless the caller gives the number of units and the activity codes (in the activities'
+    order), as an export does from one query per chunk of sites; it also passes one
+    `DetailUrls` for all its sites."""
     urls = urls or DetailUrls(request)
+    if units is None:
+        units = len(site.units.all())
+    if activities is None:
+        activities = [activity.code for activity in site.allowed_activities.all()]
     point = site_point(site)
     commune = site.commune
     return {
@@ -93,14 +106,14 @@ def site_open_data(site: Site, *, request, urls: DetailUrls | None = None) -> di
         "commune_fr": commune.name_fr if commune else None,
         "kind": site.kind.code if site.kind else None,
         "total_surface_m2": site.total_surface_m2,
-        "units": len(site.units.all()),
+        "units": units,
         "available_from": site.available_from,
         "available_until": site.available_until,
         "economic_model": site.economic_model.code if site.economic_model else None,
         "estimated_monthly_cost_eur": site.estimated_monthly_cost,
         "open_to_public": site.open_to_public,
         "step_free_access": site.step_free_access,
-        "activities": [activity.code for activity in site.allowed_activities.all()],
+        "activities": activities,
         "public_precision": site.public_precision,
         "latitude": point[0] if point else None,
         "longitude": point[1] if point else None,

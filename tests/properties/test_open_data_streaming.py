@@ -44,6 +44,8 @@ def sites(db):
         for n, precision in enumerate(["exact", "approximate", "hidden", "exact", "exact"])
     ]
     made[0].allowed_activities.set(activities)
+    made[3].allowed_activities.set(ActivityType.objects.all())
+    made[4].allowed_activities.set(activities[1:])
     SiteFactory(publication="desk_only")
     SiteFactory(state="draft")
     return made
