@@ -254,6 +254,47 @@ def test_open_data_filters_answer_data_or_a_400(published_site, data, export):
         assert response.json()["errors"]
 
 
+# The map's view: a zoom level and a bounding box "west,south,east,north", well formed or not.
+DEGREES = st.one_of(
+    st.floats(min_value=-200, max_value=200).map(lambda value: f"{value:.6f}"),
+    st.sampled_from(NASTY),
+    NUMBERS,
+)
+BBOX = st.one_of(
+    st.tuples(
+        st.floats(min_value=-180, max_value=180),
+        st.floats(min_value=-90, max_value=90),
+        st.floats(min_value=-180, max_value=180),
+        st.floats(min_value=-90, max_value=90),
+    ).map(lambda box: ",".join(f"{value:.6f}" for value in box)),
+    st.lists(DEGREES, max_size=6).map(",".join),
+    VALUE,
+)
+ZOOM = st.one_of(st.integers(min_value=-3, max_value=25).map(str), VALUE)
+
+
+@SOME
+@given(data=st.data())
+def test_map_view_and_filters_answer_data_or_a_400(published_site, data):
+    query = data.draw(form_data(FILTER_FIELDS))
+    query |= data.draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "zoom": st.one_of(ZOOM, st.lists(ZOOM, max_size=3)),
+                "bbox": st.one_of(BBOX, st.lists(BBOX, max_size=3)),
+            },
+        )
+    )
+    with isolated():
+        response = client_for().get(url("properties:map"), query)
+    assert response.status_code in (200, 400), response.content[:3000]
+    if response.status_code == 400:
+        assert response.json()["errors"]
+    else:
+        assert set(response.json()) == {"zoom", "bbox", "clustered", "sites", "clusters"}
+
+
 @FEW
 @given(reference=st.one_of(st.sampled_from(NASTY), TEXT).filter(lambda text: text.strip()))
 def test_a_site_page_with_any_reference_is_a_page_or_not_found(reference):
@@ -673,7 +714,7 @@ FUZZED = {
     "properties:catalogue": "test_catalogue_filters_answer_a_page",
     "api:sites_csv": "test_open_data_filters_answer_data_or_a_400",
     "api:sites_geojson": "test_open_data_filters_answer_data_or_a_400",
-    "properties:map": "test_open_data_filters_answer_data_or_a_400",
+    "properties:map": "test_open_data_filters_answer_data_or_a_400, test_map_view_and_filters_…",
     "properties:detail": "test_a_site_page_with_any_reference_is_a_page_or_not_found",
     "properties:owner_step": "test_site_editor_steps_save_all_or_nothing, test_units_formset_…",
     "properties:owner_document_add": "test_site_documents_and_photos_are_added_whole_or_not_at_all",
