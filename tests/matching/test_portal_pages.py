@@ -1,6 +1,7 @@
 """The proposals page grows by pages, not by rows: each side (the reader's sites, the reader's
-applications) shows 30 proposals a page, those waiting for an answer first and the finished
-ones last, in the same number of queries for 1 proposal and for 60."""
+applications) shows 20 proposals a page (`loket.pagination.PAGE_SIZE`), those waiting for an
+answer first and the finished ones last, in the same number of queries for 1 proposal and for
+40."""
 
 import pytest
 from django.db import connection
@@ -8,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from loket.pagination import PAGE_SIZE
 from matching.domain import match_answer
 from matching.enums import MatchState
 
@@ -42,7 +44,7 @@ def cards(response) -> int:
     return response.content.decode().count('class="site-card"')
 
 
-def test_the_list_pages_cost_the_same_queries_for_1_and_60_proposals(
+def test_the_list_pages_cost_the_same_queries_for_1_and_40_proposals(
     owner, owner_client, application, caseworker_user, django_assert_num_queries
 ):
     propose(application, owner, caseworker_user, 1)
@@ -50,15 +52,15 @@ def test_the_list_pages_cost_the_same_queries_for_1_and_60_proposals(
         response = owner_client.get(list_url())
     assert cards(response) == 1
     assert 'class="pagination"' not in response.content.decode()
-    propose(application, owner, caseworker_user, 59)
+    propose(application, owner, caseworker_user, 2 * PAGE_SIZE - 1)
 
     with django_assert_num_queries(len(captured.captured_queries)):
         first = owner_client.get(list_url())
     with django_assert_num_queries(len(captured.captured_queries)):
         second = owner_client.get(list_url(), {"owner_page": "2"})
 
-    assert (cards(first), cards(second)) == (30, 30)
-    assert len(first.context["owner_waiting"]) == len(second.context["owner_waiting"]) == 30
+    assert (cards(first), cards(second)) == (PAGE_SIZE, PAGE_SIZE)
+    assert len(first.context["owner_waiting"]) == len(second.context["owner_waiting"]) == PAGE_SIZE
 
 
 def test_the_waiting_proposals_come_first_and_the_finished_ones_last(
@@ -71,7 +73,7 @@ def test_the_waiting_proposals_come_first_and_the_finished_ones_last(
         )
     answered = propose(application, owner, caseworker_user, 1)
     match_answer(match=answered[0], actor=owner, accept=True)
-    waiting = propose(application, owner, caseworker_user, 28)
+    waiting = propose(application, owner, caseworker_user, PAGE_SIZE - 2)
 
     first = owner_client.get(list_url())
     second = owner_client.get(list_url(), {"owner_page": "2"})
@@ -88,14 +90,14 @@ def test_the_waiting_proposals_come_first_and_the_finished_ones_last(
 def test_each_side_keeps_the_other_sides_page_in_its_links(
     owner, owner_client, application, caseworker_user
 ):
-    propose(application, owner, caseworker_user, 31)
+    propose(application, owner, caseworker_user, PAGE_SIZE + 1)
     html = owner_client.get(list_url(), {"owner_page": "2", "holder_page": "1"}).content.decode()
     assert html.count('<a href="?holder_page=1&amp;owner_page=1" rel="prev">') == 1
 
 
 @pytest.mark.parametrize("page", ["3", "0", "x", "\x00"])
 def test_a_page_past_the_end_is_not_found(owner, owner_client, application, caseworker_user, page):
-    propose(application, owner, caseworker_user, 31)
+    propose(application, owner, caseworker_user, PAGE_SIZE + 1)
     assert owner_client.get(list_url(), {"owner_page": page}).status_code == 404
 
 
@@ -109,7 +111,7 @@ def test_a_page_past_the_end_is_not_found(owner, owner_client, application, case
 def test_the_page_links_speak_the_readers_language(
     owner, owner_client, application, caseworker_user, language, nav, status
 ):
-    propose(application, owner, caseworker_user, 31)
+    propose(application, owner, caseworker_user, PAGE_SIZE + 1)
     with translation.override(language):
         url = reverse("matching:proposal_list")
     html = owner_client.get(url).content.decode()

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from loket.pagination import PAGE_SIZE
 from projects.domain.applications import application_submit
 
 from ..factories import ApplicationFactory
@@ -60,30 +61,30 @@ def test_dashboard_pages_stay_constant_in_queries_and_size(
         html = holder_client.get(dashboard_url()).content.decode()
     assert html.count('class="site-card"') == 1
     assert 'class="pagination"' not in html
-    make(holder, 59)
+    make(holder, 2 * PAGE_SIZE - 1)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         first = holder_client.get(dashboard_url()).content.decode()
     with django_assert_num_queries(DASHBOARD_QUERIES):
         second = holder_client.get(dashboard_url(), {"page": "2"}).content.decode()
-    assert first.count('class="site-card"') == 30
-    assert second.count('class="site-card"') == 30
-    assert first.count("Still looking?") == 30
+    assert first.count('class="site-card"') == PAGE_SIZE
+    assert second.count('class="site-card"') == PAGE_SIZE
+    assert first.count("Still looking?") == PAGE_SIZE
 
 
 def test_dashboard_shows_drafts_progress_and_closed_applications_last(holder, holder_client):
     organisation = holder.active_organisation
     ApplicationFactory.create_batch(2, organisation=organisation, state="closed")
-    ApplicationFactory.create_batch(30, organisation=organisation)
+    ApplicationFactory.create_batch(PAGE_SIZE, organisation=organisation)
     first = holder_client.get(dashboard_url()).content.decode()
     second = holder_client.get(dashboard_url(), {"page": "2"}).content.decode()
-    assert (first.count(">Draft<"), first.count(">Closed<")) == (30, 0)
-    assert first.count(" steps finished</p>") == 30
+    assert (first.count(">Draft<"), first.count(">Closed<")) == (PAGE_SIZE, 0)
+    assert first.count(" steps finished</p>") == PAGE_SIZE
     assert (second.count(">Draft<"), second.count(">Closed<")) == (0, 2)
 
 
 @pytest.mark.parametrize("page", ["3", "0", "last", "1e3"])
 def test_dashboard_page_out_of_range_is_not_found(holder, holder_client, page):
-    ApplicationFactory.create_batch(31, organisation=holder.active_organisation)
+    ApplicationFactory.create_batch(PAGE_SIZE + 1, organisation=holder.active_organisation)
     assert holder_client.get(dashboard_url(), {"page": page}).status_code == 404
 
 
@@ -97,7 +98,7 @@ def test_dashboard_page_out_of_range_is_not_found(holder, holder_client, page):
 def test_dashboard_pagination_speaks_the_readers_language(
     holder, holder_client, language, nav, status
 ):
-    ApplicationFactory.create_batch(31, organisation=holder.active_organisation)
+    ApplicationFactory.create_batch(PAGE_SIZE + 1, organisation=holder.active_organisation)
     with translation.override(language):
         url = reverse("projects:holder_dashboard")
     html = holder_client.get(url).content.decode()

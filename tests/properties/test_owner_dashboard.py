@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from loket.pagination import PAGE_SIZE
+
 from ..factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +46,12 @@ def test_owner_dashboard_queries_are_constant(owner, owner_client, django_assert
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = owner_client.get(dashboard_url())
     assert response.content.decode().count('class="site-card"') == 1
-    SiteFactory.create_batch(29, state="draft", publication="", owner=organisation, units=[10, 20])
+    SiteFactory.create_batch(
+        PAGE_SIZE - 1, state="draft", publication="", owner=organisation, units=[10, 20]
+    )
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = owner_client.get(dashboard_url())
-    assert response.content.decode().count('class="site-card"') == 30
+    assert response.content.decode().count('class="site-card"') == PAGE_SIZE
 
 
 def test_owner_dashboard_without_sites_invites_to_register(owner_client):
@@ -75,29 +79,31 @@ def test_owner_dashboard_pages_stay_constant_in_queries_and_size(
         response = owner_client.get(dashboard_url())
     assert response.content.decode().count('class="site-card"') == 1
     assert 'class="pagination"' not in response.content.decode()
-    SiteFactory.create_batch(59, state="draft", publication="", owner=organisation)
+    SiteFactory.create_batch(2 * PAGE_SIZE - 1, state="draft", publication="", owner=organisation)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         first = owner_client.get(dashboard_url()).content.decode()
     with django_assert_num_queries(DASHBOARD_QUERIES):
         second = owner_client.get(dashboard_url() + "?page=2").content.decode()
-    assert first.count('class="site-card"') == 30
-    assert second.count('class="site-card"') == 30
-    assert first.count("of 8 steps finished") == 30
+    assert first.count('class="site-card"') == PAGE_SIZE
+    assert second.count('class="site-card"') == PAGE_SIZE
+    assert first.count("of 8 steps finished") == PAGE_SIZE
 
 
 def test_owner_dashboard_shows_sites_in_play_before_finished_ones(owner, owner_client):
     organisation = owner.active_organisation
     SiteFactory.create_batch(3, state="withdrawn", publication="", owner=organisation)
-    SiteFactory.create_batch(30, state="draft", publication="", owner=organisation)
+    SiteFactory.create_batch(PAGE_SIZE, state="draft", publication="", owner=organisation)
     first = owner_client.get(dashboard_url()).content.decode()
     second = owner_client.get(dashboard_url() + "?page=2").content.decode()
-    assert (first.count(">Draft<"), first.count(">Withdrawn<")) == (30, 0)
+    assert (first.count(">Draft<"), first.count(">Withdrawn<")) == (PAGE_SIZE, 0)
     assert (second.count(">Draft<"), second.count(">Withdrawn<")) == (0, 3)
 
 
 @pytest.mark.parametrize("page", ["3", "0", "-1", "two", "9" * 40, ""])
 def test_owner_dashboard_page_out_of_range_is_not_found(owner, owner_client, page):
-    SiteFactory.create_batch(31, state="draft", publication="", owner=owner.active_organisation)
+    SiteFactory.create_batch(
+        PAGE_SIZE + 1, state="draft", publication="", owner=owner.active_organisation
+    )
     assert owner_client.get(dashboard_url(), {"page": page}).status_code == 404
 
 
@@ -111,7 +117,9 @@ def test_owner_dashboard_page_out_of_range_is_not_found(owner, owner_client, pag
 def test_owner_dashboard_pagination_speaks_the_readers_language(
     owner, owner_client, language, nav, status, previous, next_
 ):
-    SiteFactory.create_batch(61, state="draft", publication="", owner=owner.active_organisation)
+    SiteFactory.create_batch(
+        2 * PAGE_SIZE + 1, state="draft", publication="", owner=owner.active_organisation
+    )
     with translation.override(language):
         url = reverse("properties:owner_dashboard")
     html = owner_client.get(url, {"page": "2"}).content.decode()
