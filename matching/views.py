@@ -220,6 +220,8 @@ def _render_detail(request, proposal: Proposal, *, decline=None, withdraw=None, 
             if transition.from_state in DESK_ONLY_STATES
             else transition.get_from_state_display()
         )
+    # The times still in play; those cancelled (another was confirmed) are folded away below.
+    slots = list(match.visit_slots.all())
     context = {
         "proposal": proposal,
         "match": match,
@@ -229,7 +231,8 @@ def _render_detail(request, proposal: Proposal, *, decline=None, withdraw=None, 
         "address": public_address(site),
         "units": match.units.select_related("kind").order_by("position", "pk"),
         "transitions": transitions,
-        "slots": match.visit_slots.all(),
+        "slots": [slot for slot in slots if slot.state != VisitState.CANCELLED],
+        "cancelled_slots": [slot for slot in slots if slot.state == VisitState.CANCELLED],
         "decline_form": decline or decline_form(),
         "withdraw_form": withdraw or withdraw_form(),
         "slot_form": slot or VisitSlotForm(),

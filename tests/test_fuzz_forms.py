@@ -693,18 +693,22 @@ PAGED_LISTS = {
     "properties:owner_dashboard": ("owner", "page"),
     "projects:holder_dashboard": ("holder", "page"),
     "matching:proposal_list": ("owner", "owner_page", "holder_page"),
+    "organisations:detail": ("owner", "page"),
+    "accounts:home": ("owner", "page"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(PAGED_LISTS))
 @FEW
 @given(data=st.data())
-def test_paged_lists_answer_a_page_or_not_found(as_owner, as_holder, name, data):
+def test_paged_lists_answer_a_page_or_not_found(owner, as_owner, as_holder, name, data):
     reader, *params = PAGED_LISTS[name]
     client = as_owner if reader == "owner" else as_holder
     query = {param: data.draw(st.one_of(st.sampled_from(NASTY), TEXT, NUMBERS)) for param in params}
+    # The organisation's page lists its members.
+    path = {"pk": owner.active_organisation_id} if name == "organisations:detail" else {}
     with isolated():
-        response = client.get(url(name), query)
+        response = client.get(url(name, **path), query)
     answered(response, allowed=(200, 404))
 
 
@@ -742,6 +746,8 @@ FUZZED = {
     "properties:owner_dashboard": "test_paged_lists_answer_a_page_or_not_found",
     "projects:holder_dashboard": "test_paged_lists_answer_a_page_or_not_found",
     "matching:proposal_list": "test_paged_lists_answer_a_page_or_not_found",
+    "organisations:detail": "test_paged_lists_answer_a_page_or_not_found",
+    "accounts:home": "test_paged_lists_answer_a_page_or_not_found",
 }
 NO_INPUT = "takes no input but the path's numbers (an int converter) and the session"
 NOT_FUZZED = {
@@ -753,8 +759,6 @@ NOT_FUZZED = {
     "pages:how_it_works": NO_INPUT,
     "pages:contact": NO_INPUT,
     "pages:privacy": NO_INPUT,
-    "accounts:home": NO_INPUT,
-    "organisations:detail": NO_INPUT,
     "properties:photo": "the size is looked up in a fixed table; tested in tests/properties",
     "properties:document": NO_INPUT,
     "properties:owner_create": NO_INPUT,

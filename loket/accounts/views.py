@@ -6,16 +6,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from loket.organisations.selectors import memberships_of
+from loket.pagination import paginate
 
 from .forms import ProfileForm
 
 
 @login_required
 def account_home_view(request):
+    page = paginate(request, memberships_of(request.user))
     return render(
         request,
         "accounts/home.html",
-        {"memberships": memberships_of(request.user)},
+        {"memberships": page.object_list, "page": page},
     )
 
 

@@ -39,7 +39,11 @@ def organisations_of(user: User) -> QuerySet[Organisation]:
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
-    return current_memberships(user).select_related("organisation").order_by("organisation__name")
+    return (
+        current_memberships(user)
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation_id")
+    )
 
 
 def members_of(organisation_id: int) -> list[User]:

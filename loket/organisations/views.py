@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from loket.pagination import paginate
+
 from .forms import OrganisationForm, SwitchOrganisationForm
 from .models import Organisation
 from .selectors import is_admin_of, organisations_of
@@ -40,13 +42,20 @@ def organisation_create_view(request):
 @login_required
 def organisation_detail_view(request, pk: int):
     organisation = _own_organisation(request, pk)
-    memberships = organisation.memberships.select_related("user").order_by("user__last_name")
+    # Current members only: a suspended one has no access and is not a colleague to contact.
+    memberships = (
+        organisation.memberships.current()
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    page = paginate(request, memberships)
     return render(
         request,
         "organisations/detail.html",
         {
             "organisation": organisation,
-            "memberships": memberships,
+            "memberships": page.object_list,
+            "page": page,
             "can_edit": is_admin_of(request.user, organisation),
         },
     )
