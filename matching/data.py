@@ -87,6 +87,11 @@ class SiteData:
             "either": tuple(sorted(u.surface for u in self.units)),
         }
 
+    @cached_property
+    def pool_totals(self) -> dict[str, Decimal]:
+        """The sum of each of `pool_surfaces`."""
+        return {kind: sum(surfaces, Decimal(0)) for kind, surfaces in self.pool_surfaces.items()}
+
 
 @dataclass(frozen=True)
 class ApplicationData:

@@ -146,7 +146,16 @@ def best_combination(
         return (min(fitting, key=lambda u: (abs(u.surface - ideal), u.id)),)
     if len(units) <= EXACT_COMBINATION_LIMIT:
         best, best_key = None, None
+        ascending = sorted(u.surface for u in units)
+        # The k smallest units together: no k units hold less (surfaces are not negative).
+        not_negative = bool(ascending) and ascending[0] >= 0
+        least = Decimal(0)
         for size in range(1, len(units) + 1):
+            if best_key is not None and not best_key[0]:
+                break  # the ideal exactly: more units cannot do better
+            least += ascending[size - 1]
+            if not_negative and least > high:
+                break  # every choice of this many units, or more, is too large
             for combo in combinations(units, size):
                 total = sum((u.surface for u in combo), Decimal(0))
                 if low <= total <= high:
@@ -351,7 +360,7 @@ def _surface_admits(w: Wish) -> SiteTest:
 
         def admits(site: SiteData) -> bool:
             surfaces = site.pool_surfaces[kind]
-            return bool(surfaces) and surfaces[0] <= high and sum(surfaces) >= low
+            return bool(surfaces) and surfaces[0] <= high and site.pool_totals[kind] >= low
 
     else:
 

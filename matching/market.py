@@ -31,7 +31,17 @@ from properties.models import Site, Unit
 
 from .data import ApplicationData, SiteData, UnitData
 from .enums import ACTIVE_OCCUPATION_STATES
-from .filters import Offer, Wish, applications_fitting, sites_admitted
+from .filters import (
+    CANNOT_HOLD,
+    FEATURES,
+    SCALED_COST_MODELS,
+    Offer,
+    Wish,
+    applications_fitting,
+    has_ground_floor,
+    shortest_overlap,
+    sites_admitted,
+)
 from .models import OccupationUnit
 from .scoring import _expectations_line, _transport_line, _waiting_line
 
@@ -412,20 +422,19 @@ def _transport_index(application: ApplicationData) -> int:
 
 
 class OfferedSites:
-    """Every offered site loaded once as engine data, so the full recompute ranks each
-    application without a query of its own.
+    """Every offered site loaded once as engine data, so that one application's sites are
+    ranked without a query of their own.
 
     `candidates(wish)` gives the sites that pass the hard filters' in-memory tests
     (`filters.sites_admitted`), each with the points `scoring._transport_line` gives it (an exact
-    part of the upper bound on its score that the ranking stops on). The sites are looked up
-    by commune, and by surface through bisection, for speed only: a site outside the request's
-    communes, or without enough surface in all or anything small enough, fails those tests
-    anyway."""
+    part of the upper bound on its score that the ranking stops on). The tests run only on the
+    sites that a coarser index lets through (`_SiteIndex`), for speed only: the index keeps
+    every site the tests would keep."""
 
     def __init__(self, today: datetime.date):
         self.today = today
         offered = Site.objects.filter(state__in=OFFERED_STATES).order_by()
-        buckets: dict[str, list[SiteData]] = {}
+        self.sites: list[SiteData] = []  # those with something to offer
         self.transport_points: dict[int, tuple[int, ...]] = {}
         self.by_id: dict[int, SiteData] = {}  # every offered site, with free units or not
         for site in site_data_list(offered, today):
@@ -433,39 +442,144 @@ class OfferedSites:
             if not site.pool_surfaces["either"]:
                 continue  # every unit is taken: the site has nothing to offer
             self.transport_points[site.id] = transport_points(site)
-            buckets.setdefault(site.commune, []).append(site)
-        everywhere = [site for sites in buckets.values() for site in sites]
-        self.by_commune = {code: _SortedSites(sites) for code, sites in buckets.items()}
-        self.everywhere = _SortedSites(everywhere)
+            self.sites.append(site)
+        self.index = _SiteIndex(self.sites)
 
     def candidates(self, wish: Wish) -> list[tuple[int, SiteData]]:
         """(transport points, site) for every offered site that passes the in-memory tests."""
-        data = wish.application
-        low, high = data.surface_min, data.surface_max
-        if data.anywhere:
-            groups = [self.everywhere]
-        else:
-            groups = [self.by_commune[c] for c in sorted(data.communes) if c in self.by_commune]
-        pool = [site for group in groups for site in group.between(low, high)]
-        transport = _transport_index(data)
+        sites = self.sites
+        pool = [sites[i] for i in _members(self.index.select(wish), len(sites))]
+        transport = _transport_index(wish.application)
         points = self.transport_points
         return [(points[site.id][transport], site) for site in sites_admitted(wish, pool)]
 
 
-class _SortedSites:
-    """Sites sorted by their total surface and by their smallest part, so that the ones that
-    cannot hold a [low, high] request are cut off by bisection."""
+# The positions of the set bits of each byte value.
+_BYTE_BITS = [tuple(i for i in range(8) if value >> i & 1) for value in range(256)]
+
+
+def _members(bits: int, size: int) -> list[int]:
+    """The positions of the set bits of `bits`, lowest first."""
+    found = []
+    for position, value in enumerate(bits.to_bytes((size + 7) // 8 or 1, "little")):
+        if value:
+            base = position * 8
+            found.extend(base + i for i in _BYTE_BITS[value])
+    return found
+
+
+def _bits(positions) -> int:
+    bits = 0
+    for position in positions:
+        bits |= 1 << position
+    return bits
+
+
+class _Threshold:
+    """Values of the sites (one per site, None for none), sorted, with the sets (bits by
+    position) of every `STEP`-th prefix, so that `at_least` and `at_most` give, in a few
+    operations, a superset of the sites whose value is within the bound, at most `STEP` too
+    many. A site without a value is in every set."""
+
+    STEP = 64
+
+    def __init__(self, values: list):
+        order = sorted((v, i) for i, v in enumerate(values) if v is not None)
+        self.values = [v for v, _i in order]
+        self.missing = _bits(i for i, v in enumerate(values) if v is None)
+        self.prefixes, bits = [], 0
+        for k, (_v, i) in enumerate(order):
+            if k % self.STEP == 0:
+                self.prefixes.append(bits)
+            bits |= 1 << i
+        self.prefixes.append(bits)  # the whole order, after the last step
+        self.valued = bits
+
+    def _prefix(self, k: int) -> int:
+        return self.prefixes[min(k, len(self.prefixes) - 1)]
+
+    def at_most(self, bound) -> int:
+        end = bisect.bisect_right(self.values, bound)
+        return self._prefix(-(-end // self.STEP)) | self.missing
+
+    def at_least(self, bound) -> int:
+        start = bisect.bisect_left(self.values, bound)
+        return (self.valued ^ self._prefix(start // self.STEP)) | self.missing
+
+
+# The needs of a request and the site's fields that meet them: the requirement filters of
+# `filters` (housing, public, accessible) and the features.
+_NEEDS = (
+    ("housing", "housing_allowed"),
+    ("must_be_open_to_public", "open_to_public"),
+    ("needs_step_free", "step_free_access"),
+    *((f.needs, f.has) for f in FEATURES),
+)
+
+
+class _SiteIndex:
+    """Sets of sites (bits by position) by commune, kind, need, activity, dates, surface and
+    price, whose intersection for one request keeps every site that passes the hard filters'
+    in-memory tests, and a few more (those tests run next)."""
 
     def __init__(self, sites: list[SiteData]):
-        self.by_largest = sorted(sites, key=lambda s: s.total_surface)
-        self.largest = [s.total_surface for s in self.by_largest]
-        self.by_smallest = sorted(sites, key=lambda s: s.pool_surfaces["either"][0])
-        self.smallest = [s.pool_surfaces["either"][0] for s in self.by_smallest]
+        positions = range(len(sites))
+        self.all = (1 << len(sites)) - 1
+        self.communes: dict[str, int] = {}
+        for i, site in enumerate(sites):
+            self.communes[site.commune] = self.communes.get(site.commune, 0) | 1 << i
+        self.kind_not = {
+            kind: _bits(i for i in positions if sites[i].kind != kind)
+            for kind in ("land", "building")
+        }
+        self.has = {
+            has: _bits(i for i in positions if getattr(sites[i], has)) for _n, has in _NEEDS
+        }
+        self.ground_floor = _bits(i for i in positions if has_ground_floor(sites[i], ()))
+        self.none_listed = _bits(i for i in positions if not sites[i].activities)
+        self.activities: dict[str, int] = {}
+        for i, site in enumerate(sites):
+            for code in site.activities:
+                self.activities[code] = self.activities.get(code, self.none_listed) | 1 << i
+        self.until = _Threshold([s.available_until for s in sites])
+        self.since = _Threshold([s.available_from for s in sites])
+        # Every part the request could be given is among the site's free units (or the site).
+        self.total = _Threshold([s.total_surface for s in sites])
+        self.smallest = _Threshold([s.pool_surfaces["either"][0] for s in sites])
+        self.cost = _Threshold(
+            [None if s.economic_model in SCALED_COST_MODELS else s.monthly_cost for s in sites]
+        )
 
-    def between(self, low: Decimal, high: Decimal) -> list[SiteData]:
-        big_enough = self.by_largest[bisect.bisect_left(self.largest, low) :]
-        small_enough = self.by_smallest[: bisect.bisect_right(self.smallest, high)]
-        return big_enough if len(big_enough) <= len(small_enough) else small_enough
+    def select(self, wish: Wish) -> int:
+        data = wish.application
+        bits = self.all
+        if not data.anywhere:
+            bits &= _bits_or(self.communes.get(c, 0) for c in data.communes)
+        wrong = CANNOT_HOLD.get(data.space_kind)
+        if wrong is not None:
+            bits &= self.kind_not[wrong]
+        for needs, has in _NEEDS:
+            if getattr(data, needs):
+                bits &= self.has[has]
+        if data.needs_ground_floor:
+            bits &= self.ground_floor
+        for code in data.activities:
+            bits &= self.activities.get(code, self.none_listed)
+        start, end, required = wish.window
+        bits &= self.until.at_least(start + shortest_overlap(required))
+        if end is not None:
+            bits &= self.since.at_most(end - shortest_overlap(required))
+        bits &= self.total.at_least(data.surface_min) & self.smallest.at_most(data.surface_max)
+        if data.max_monthly_budget is not None:
+            bits &= self.cost.at_most(data.max_monthly_budget)
+        return bits
+
+
+def _bits_or(sets) -> int:
+    bits = 0
+    for one in sets:
+        bits |= one
+    return bits
 
 
 # ---------------------------------------------------------------------------------------------

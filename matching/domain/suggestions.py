@@ -8,9 +8,11 @@ rewrites one side's rows in one transaction, so a reader sees the old list or th
 never half.
 """
 
+import bisect
 import datetime
 import heapq
 import json
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,9 +21,9 @@ from projects.models import Application
 from properties.enums import OFFERED_STATES
 from properties.models import Site
 
-from ..data import Result, SiteData
+from ..data import ApplicationData, Result, SiteData
 from ..enums import Direction
-from ..filters import Wish
+from ..filters import CANNOT_HOLD, Wish, months_between, wish_window
 from ..market import (
     MatchableApplications,
     OfferedSites,
@@ -36,6 +38,7 @@ from ..market import (
 )
 from ..models import SiteSharing, Suggestion
 from ..scoring import (
+    LONG_HORIZON_YEARS,
     WEIGHTS,
     _expectations_line,
     _waiting_line,
@@ -278,17 +281,15 @@ def suggestions_refresh_all(*, today=None, chunk: int = 500) -> int:
             application_id__in=part
         ).values_list("application_id", "activitytype_id"):
             activity_ids.setdefault(application_id, []).append(activity_id)
-        rows = []
+        ranked = []
         for data in applications:
             wish = Wish.of(data, activity_ids.get(data.id, ()), today)
-            candidates = sites.candidates(wish)
-            rows.extend(_rows(Direction.SITES_FOR_APPLICATION, _best(data, candidates, today)))
+            ranked.append(_best(data, sites.candidates(wish), today))
         with transaction.atomic():
             Suggestion.objects.filter(
                 direction=Direction.SITES_FOR_APPLICATION, application_id__in=part
             ).delete()
-            _insert(rows)
-        written += len(rows)
+            written += _insert(Direction.SITES_FOR_APPLICATION, ranked)
     return written
 
 
@@ -322,12 +323,14 @@ def _store_sharing(site_id: int, data: SiteData, pairs) -> None:
     SiteSharing.objects.update_or_create(site_id=site_id, defaults={"plan": plan.as_dict()})
 
 
-def _insert(rows: list[Suggestion]) -> None:
-    """`bulk_create` for many rows; on PostgreSQL a COPY, several times faster here (the
-    arrays `bulk_create` sends escape every JSON value in Python)."""
+def _insert(direction: str, ranked: list[list[Result]]) -> int:
+    """`bulk_create` of the rows of the ranked lists, numbered from 1 in each list; on
+    PostgreSQL a COPY of the values, several times faster (the arrays `bulk_create` sends escape
+    every JSON value in Python, and the model instances cost more than the scoring)."""
     if connection.vendor != "postgresql":
+        rows = [row for results in ranked for row in _rows(direction, results)]
         Suggestion.objects.bulk_create(rows, batch_size=1000)
-        return
+        return len(rows)
     names = [
         "direction",
         "application",
@@ -345,21 +348,22 @@ def _insert(rows: list[Suggestion]) -> None:
     table = connection.ops.quote_name(Suggestion._meta.db_table)
     now = timezone.now()  # computed_at is auto_now
     sql = f"COPY {table} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for r in rows:
-            copy.write_row(
-                (
-                    r.direction,
-                    r.application_id,
-                    r.site_id,
-                    r.rank,
-                    r.score,
-                    json.dumps(r.lines),
-                    json.dumps(r.unit_ids),
-                    r.surface_m2,
-                    now,
-                )
+    # COPY's text format, written whole: JSON as `json.dumps` writes it (ASCII, no tab or
+    # line break) needs only its backslashes doubled.
+    head = f"{direction}\t"
+    tail = f"\t{now.isoformat()}\n"
+    lines = []
+    for results in ranked:
+        for position, r in enumerate(results, start=1):
+            explanation = json.dumps([line.as_dict() for line in r.lines]).replace("\\", "\\\\")
+            units = json.dumps(list(r.unit_ids))
+            lines.append(
+                f"{head}{r.application_id}\t{r.site_id}\t{position}\t{r.score}\t"
+                f"{explanation}\t{units}\t{r.surface}{tail}"
             )
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write("".join(lines).encode())
+    return len(lines)
 
 
 # Most points a site can earn on the criteria that depend on the pair: at most their weights.
@@ -369,14 +373,18 @@ _PAIR_POINTS = WEIGHTS["surface"] + WEIGHTS["duration"] + WEIGHTS["horizon"]
 def _best(data, candidates: list[tuple[int, SiteData]], today, limit: int = TOP_N) -> list[Result]:
     """`rank(scores, limit)` of the candidates, scoring fewer: a site's score is at most the
     application's own points (expectations, waiting), its transport points (given with it) and
-    `_PAIR_POINTS`; once `limit` results score above that bound, the sites left cannot enter."""
+    what `_pair_bound` allows on the pair's criteria; the candidates are scored from the highest
+    bound down, and once `limit` results score above the next bound, the sites left cannot
+    enter."""
     if limit < 1:
         return rank((score(data, site, today=today) for _, site in candidates), limit)
     own = _expectations_line(data).points + _waiting_line(data, today).points
-    candidates.sort(key=lambda c: -c[0])
+    pair_bound = _pair_bound(data, today)
+    bounded = [(own + points + pair_bound(site), site) for points, site in candidates]
+    bounded.sort(key=lambda c: -c[0])
     results, lowest = [], []  # lowest: a min-heap of the best `limit` scores so far
-    for transport_points, site in candidates:
-        if len(lowest) >= limit and own + transport_points + _PAIR_POINTS < lowest[0]:
+    for bound, site in bounded:
+        if len(lowest) >= limit and bound < lowest[0]:
             break
         result = score(data, site, today=today)
         if result.excluded:
@@ -387,6 +395,74 @@ def _best(data, candidates: list[tuple[int, SiteData]], today, limit: int = TOP_
         elif result.score > lowest[0]:
             heapq.heapreplace(lowest, result.score)
     return rank(results, limit)
+
+
+def _pair_bound(application: ApplicationData, today: datetime.date):
+    """A function giving, for a site, the most points the pair's criteria (surface, duration,
+    horizon) can give this application there, at most `_PAIR_POINTS`: each line of
+    `scoring.score` recomputed with what can only raise it (the site's dates rather than those
+    of the units chosen; for the surface, the distance to the ideal that no choice of units can
+    beat). The points are rounded as the lines round them, from values at least as high."""
+    low, high = application.surface_min, application.surface_max
+    ideal = min(max(application.surface_ideal or low, low), high)
+    spread = max(ideal - low, high - ideal) or Decimal(1)
+    kind = application.space_kind if application.space_kind in CANNOT_HOLD else "either"
+    several = application.several_units_ok
+    surface_weight = WEIGHTS["surface"]
+    horizon_weight, duration_weight = WEIGHTS["horizon"], WEIGHTS["duration"]
+    wish = application.duration_months
+    long_term = application.long_term
+    start, _end, required = wish_window(application, today)
+    horizon_wish = wish or required
+
+    def surface_points(site: SiteData) -> int:
+        surfaces = site.pool_surfaces[kind]
+        if not surfaces:
+            return surface_weight  # no combination: the pair is excluded, score it to know
+        if several:
+            # Any non-empty choice lies between the smallest unit and all of them.
+            if surfaces[0] > ideal:
+                distance = surfaces[0] - ideal
+            elif site.pool_totals[kind] < ideal:
+                distance = ideal - site.pool_totals[kind]
+            else:
+                return surface_weight
+        else:
+            # One unit within the range, the closest to the ideal.
+            distance = None
+            at = bisect.bisect_left(surfaces, ideal)
+            for surface in surfaces[max(at - 1, 0) : at + 1]:
+                if low <= surface <= high:
+                    gap = abs(surface - ideal)
+                    distance = gap if distance is None else min(distance, gap)
+            if distance is None:
+                return surface_weight  # excluded: scored to know it
+        closeness = max(Decimal(0), 1 - distance / spread)
+        return round(surface_weight * float(closeness))
+
+    def duration_points(site: SiteData) -> int:
+        if long_term or not wish:
+            return duration_weight
+        shortest, longest = site.min_duration_months, site.max_duration_months
+        fit = 1.0
+        if shortest and wish < shortest:
+            fit = wish / shortest
+        elif longest and wish > longest:
+            fit = longest / wish
+        return round(duration_weight * fit)
+
+    def horizon_points(site: SiteData) -> int:
+        if site.available_until is None:
+            return horizon_weight
+        earliest = max(start, site.available_from or today, today)
+        years = max(0.0, months_between(earliest, site.available_until) / 12)
+        if long_term:
+            fit = min(1.0, years / LONG_HORIZON_YEARS)
+        else:
+            fit = min(1.0, years * 12 / horizon_wish) if horizon_wish else 1.0
+        return round(horizon_weight * fit)
+
+    return lambda site: surface_points(site) + duration_points(site) + horizon_points(site)
 
 
 def sharing_for_site(*, site: Site, today=None, candidates: int = SHARING_CANDIDATES):
