@@ -14,6 +14,8 @@ database measures the same data without seeding again. Reported:
 - top 20 applications for one site (`rank_applications`), p50 and p95 over `--samples` sites;
 - for each, the bare SQL of the hard filters (`candidate_sites` / `candidate_applications`
   compiled once, then executed and fetched as ids), timed the same way, and the ratio;
+- how long a process takes to load the offered sites and the matchable applications that the
+  rankings keep in memory (again after any write to them);
 - the full recompute, `suggestions_refresh_all()`, which writes the Suggestion rows.
 
 `--results FILE` writes what the sampled rankings returned (ids, scores, units) as JSON, so two
@@ -47,15 +49,25 @@ from loket.communes.models import Commune  # noqa: E402
 from loket.organisations.models import Organisation  # noqa: E402
 from loket.reference.models import ActivityType, EconomicModel, SiteKind, UnitKind  # noqa: E402
 from matching.domain.suggestions import (  # noqa: E402
+    _PAIR_POINTS,
     rank_applications,
     rank_sites,
     suggestions_refresh_all,
 )
 from matching.enums import Direction  # noqa: E402
 from matching.filters import DAYS_PER_MONTH  # noqa: E402
-from matching.market import applications_for_scoring, sites_for_scoring  # noqa: E402
+from matching.market import (  # noqa: E402
+    MatchableApplications,
+    OfferedSites,
+    applications_for_scoring,
+    sites_for_scoring,
+)
 from matching.models import Suggestion  # noqa: E402
-from matching.selectors import candidate_applications, candidate_sites  # noqa: E402
+from matching.selectors import (  # noqa: E402
+    MATCHABLE_STATES,
+    candidate_applications,
+    candidate_sites,
+)
 from projects.models import Application  # noqa: E402
 from properties.models import Site, Unit  # noqa: E402
 from properties.pricing import estimated_monthly_cost  # noqa: E402
@@ -371,6 +383,16 @@ def main() -> None:
     rng.shuffle(sample_apps)
     rng.shuffle(sample_sites)
 
+    # What a process pays once, and again after each write to the data it keeps in memory.
+    started = time.perf_counter()
+    OfferedSites(today)
+    sites_loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    MatchableApplications(
+        Application.objects.filter(state__in=MATCHABLE_STATES), today, _PAIR_POINTS
+    )
+    applications_loaded = time.perf_counter() - started
+
     rows, results = [], {}
     row, results["sites_for_application"] = measure(
         "top 20 sites for one application",
@@ -390,7 +412,10 @@ def main() -> None:
     rows.append(row)
 
     print()
-    print(f"{args.samples} samples each; times in ms")
+    print(
+        f"{args.samples} samples each; times in ms; load average"
+        f" {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+    )
     header = (
         f"{'':34} {'p50':>7} {'p95':>7} {'bare p50':>9} {'bare p95':>9}"
         f" {'ratio p50':>9} {'ratio p95':>9} {'DB survivors p50/p95/max':>25} {'kept':>5}"
@@ -404,15 +429,28 @@ def main() -> None:
             f" {r['p95'] / r['bare_p95']:9.1f} {survivors:>25} {r['kept_mean']:5.1f}"
         )
 
+    print(
+        f"kept in memory, loaded once per process and again after a write: offered sites"
+        f" {sites_loaded:.2f} s, matchable applications {applications_loaded:.2f} s"
+    )
+
     if not args.no_recompute:
+        load = os.getloadavg()
+        cpu = time.process_time()
         started = time.perf_counter()
         written = suggestions_refresh_all(today=today)
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu
         stored = Suggestion.objects.count()
         print()
         print(
-            f"full recompute (suggestions_refresh_all): {elapsed:.1f} s;"
-            f" {written} rows written, {stored} stored"
+            f"full recompute (suggestions_refresh_all): {elapsed:.1f} s ({cpu:.1f} s of CPU in"
+            f" this process); {written} rows written, {stored} stored"
+        )
+        after = os.getloadavg()
+        print(
+            "load average before and after the recompute:"
+            f" {' '.join(f'{v:.2f}' for v in load)} / {' '.join(f'{v:.2f}' for v in after)}"
         )
         # The stored lists must be what rank_sites gives, application by application.
         differ = 0
