@@ -78,3 +78,4 @@ bench: $(VENV)/.test-installed
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/saved_search_matching.py
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/matching.py
 	$(PY) benchmarks/pages.py $(BENCH_PAGES_ARGS)
+	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/dashboards.py
