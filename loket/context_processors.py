@@ -1,8 +1,14 @@
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse, translate_url
+from django.utils.encoding import iri_to_uri
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
-from django.utils.translation import get_language, get_language_from_path, get_language_info
+from django.utils.translation import (
+    get_language,
+    get_language_from_path,
+    get_language_info,
+    override,
+)
 
 from loket.accounts.access import has_desk_powers, has_totp, second_factor_url
 
@@ -39,15 +45,31 @@ def navigation_urls() -> dict[str, str]:
     return urls
 
 
+def _in_language(request, path: str, code: str) -> str:
+    """`path` in the language `code`, as `translate_url` gives it, from the request's own
+    match: the URL was resolved once already, so only the reverse is left."""
+    match = request.resolver_match
+    if match is None or match.url_name is None:
+        return translate_url(path, code)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with override(code):
+        try:
+            translated = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return path
+    query = request.META.get("QUERY_STRING", "")
+    return f"{translated}?{iri_to_uri(query)}" if query else translated
+
+
 def language_alternates(request, choose_url: str) -> list[dict]:
-    """The page in each language: the page itself for the language of its URL, and
-    translate_url (a resolve and a reverse) for the others."""
+    """The page in each language: the page itself for the language of its URL, and the
+    same view reversed in the others."""
     path = request.get_full_path()
     current = get_language()
     own = get_language_from_path(request.path_info)
     alternates = []
     for code, _name in settings.LANGUAGES:
-        url = path if code == own else translate_url(path, code)
+        url = path if code == own else _in_language(request, path, code)
         alternates.append(
             {
                 "code": code,

@@ -17,7 +17,9 @@ from babel.units import format_unit
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import get_language, to_locale
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, to_locale
 
 CURRENCY = "EUR"
 
@@ -108,6 +110,30 @@ def day(value: datetime.date | None, *, language: str | None = None) -> str:
         return ""
     with translation.override(language or get_language()):
         return date_format(value, "DATE_FORMAT")
+
+
+def period(start: datetime.date | None, end: datetime.date | None, *, html: bool = False) -> str:
+    """When something is available, in the active language: "from 1 March 2031 until 31
+    August 2032", "from …, open-ended", "now, until …" or "now, open-ended", as
+    `properties/public/availability.html` writes it. With `html`, the dates are escaped and
+    the sentence is safe markup, as `{% blocktranslate %}` leaves it."""
+    if start and end:
+        text = gettext("from %(start)s until %(end)s")
+    elif start:
+        text = gettext("from %(start)s, open-ended")
+    elif end:
+        text = gettext("now, until %(end)s")
+    else:
+        text = gettext("now, open-ended")
+        return mark_safe(text) if html else text  # noqa: S308 (a translation, as the tag)
+    dates = {
+        "start": date_format(start, "DATE_FORMAT") if start else "",
+        "end": date_format(end, "DATE_FORMAT") if end else "",
+    }
+    if html:
+        escaped = {name: conditional_escape(value) for name, value in dates.items()}
+        return mark_safe(text % escaped)  # noqa: S308 (a translation and escaped dates)
+    return text % dates
 
 
 FORMATTERS = {MONEY: money, AREA: area, LENGTH: length, NUMBER: number}

@@ -10,22 +10,25 @@ from loket.organisations.selectors import current_organisation_ids
 from .enums import FINAL_STATES, VISIBLE_STATES, Publication
 from .models import Site, SitePhoto, Unit
 
+# What a site's card and page show beside it, joined in the same query.
+JOINED = ("commune", "kind", "condition", "economic_model")
+
 
 def _with_related(queryset: QuerySet[Site]) -> QuerySet[Site]:
-    return queryset.select_related(
-        "commune", "kind", "condition", "economic_model"
-    ).prefetch_related(
+    return queryset.select_related(*JOINED).prefetch_related(
         "allowed_activities",
         Prefetch("units", queryset=Unit.objects.select_related("kind")),
         Prefetch("photos", queryset=SitePhoto.objects.order_by("position", "pk")),
     )
 
 
-def public_sites() -> QuerySet[Site]:
-    """Sites in the public catalogue, map and open data, in a stable order."""
-    return _with_related(
-        Site.objects.filter(state__in=VISIBLE_STATES, publication=Publication.PUBLIC)
-    ).order_by("reference")
+def public_sites(*, prefetch: bool = True) -> QuerySet[Site]:
+    """Sites in the public catalogue, map and open data, in a stable order. Without
+    `prefetch`, only the joined facts come along: for a list that shows no units, photos or
+    activities, without building the prefetches only to drop them."""
+    sites = Site.objects.filter(state__in=VISIBLE_STATES, publication=Publication.PUBLIC)
+    sites = _with_related(sites) if prefetch else sites.select_related(*JOINED)
+    return sites.order_by("reference")
 
 
 def sites_of_organisation(organisation_id: int | None) -> QuerySet[Site]:

@@ -45,3 +45,11 @@ def percent(value) -> str:
 def datetime_attr(value) -> str:
     """A date or time for `<time datetime="…">`, to the second as HTML requires."""
     return formatting.datetime_attribute(value)
+
+
+@register.simple_tag
+def availability(start, end) -> str:
+    """`{% availability site.available_from site.available_until %}`: "from 1 March 2031
+    until 31 August 2032", or open-ended, or from now. In Python rather than an include,
+    because the catalogue writes it on every row."""
+    return formatting.period(start, end, html=True)

@@ -4,11 +4,14 @@ the bottom of this module.
 Published public sites are open to everyone. Any other site is a 404, except for the owner's
 members and caseworkers, who see it with a banner, so they can check it before it goes out."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +24,7 @@ from ..selectors import can_manage, can_view, public_sites
 from ..serializers import public_address, site_point, translated_text
 
 PAGE_SIZE = 20
+PLACEHOLDER = "__reference__"
 
 # What a site has, in the order the detail page lists it.
 FEATURES = (
@@ -66,9 +70,18 @@ def _search_query(params: QueryDict) -> str:
     return query.urlencode()
 
 
+def _detail_path_maker():
+    """A function giving a site's page address from its reference: reversed once for a whole
+    list instead of once per row, quoted as `reverse()` quotes it."""
+    before, after = reverse("properties:detail", kwargs={"reference": PLACEHOLDER}).split(
+        PLACEHOLDER
+    )
+    return lambda reference: f"{before}{quote(reference, safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
+
+
 def catalogue_view(request):
     language = get_language()
-    site_filter = SiteFilter(request.GET, queryset=public_sites().prefetch_related(None))
+    site_filter = SiteFilter(request.GET, queryset=public_sites(prefetch=False))
     page = None
     query = _search_query(request.GET)
     if site_filter.is_valid():
@@ -76,8 +89,10 @@ def catalogue_view(request):
         # the catalogue's links are shared and bookmarked while the sites come and go.
         page = Paginator(site_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         with_links(page, query=query)
+        detail_path = _detail_path_maker()
         for site in page.object_list:
             _with_texts(site, language)
+            site.detail_path = detail_path(site.reference)
     return render(
         request,
         "properties/public/catalogue.html",

@@ -127,3 +127,24 @@ def test_review_values_follow_the_models_number_kinds():
         f"1{NBSP_NARROW}000,00 €",
         f"Hall (670{NBSP_NARROW}m²)",
     ]
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime.date(2031, 3, 1), datetime.date(2032, 8, 31)),
+        (datetime.date(2031, 3, 1), None),
+        (None, datetime.date(2032, 8, 31)),
+        (None, None),
+    ],
+)
+def test_the_availability_tag_writes_what_the_availability_include_writes(language, start, end):
+    """The catalogue writes a row's availability with the tag; other pages include the
+    template. Both say the same, in every language (the include ends with a line break)."""
+    include = render(
+        '{% include "properties/public/availability.html" %}', language, start=start, end=end
+    )
+    tag = render("{% availability start end %}", language, start=start, end=end)
+
+    assert tag == include.removesuffix("\n")
