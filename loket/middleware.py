@@ -45,6 +45,9 @@ class ClientAddressMiddleware:
 
     def client_address(self, request) -> str:
         peer_text = request.META.get("REMOTE_ADDR", "")
+        if not self.proxies:
+            # No proxy to trust: the peer is the client, whatever it sent.
+            return peer_text
         peer = _parse_address(peer_text)
         if peer is None or not self._trusted(peer):
             return peer_text

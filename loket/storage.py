@@ -28,6 +28,26 @@ VENDOR_PREFIX = "vendor/"
 
 
 class LoketStaticFilesStorage(CompressedManifestStaticFilesStorage):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # {name: url}: the manifest is read once per process, so a name's URL does not change;
+        # every page asks for several, and each costs a manifest lookup and a URL join.
+        self._urls: dict[str, str] = {}
+
+    def url(self, name, force=False):
+        if force:
+            return super().url(name, force)
+        url = self._urls.get(name)
+        if url is None:
+            url = self._urls[name] = super().url(name)
+        return url
+
+    def post_process(self, *args, **kwargs):
+        # collectstatic writes a new manifest: forget the URLs of the old one.
+        self._urls.clear()
+        yield from super().post_process(*args, **kwargs)
+        self._urls.clear()
+
     def url_converter(self, name, hashed_files, template=None):
         if name.replace("\\", "/").startswith(VENDOR_PREFIX):
             return _leave_reference_as_is
