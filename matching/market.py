@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from loket.reference.models import ActivityType
+from loket.reference.models import ActivityType, EconomicModel, SiteKind, UnitKind
 from projects.enums import DurationUnit, SpaceKind, Tenure
 from projects.models import Application
 from properties.enums import OFFERED_STATES
@@ -42,7 +42,7 @@ from .filters import (
     shortest_overlap,
     sites_admitted,
 )
-from .models import OccupationUnit
+from .models import Occupation, OccupationUnit
 from .scoring import _expectations_line, _transport_line, _waiting_line
 
 
@@ -362,13 +362,74 @@ def wish(application: Application, today: datetime.date) -> Wish:
 # The engine's data kept in memory
 
 
-def engine_versions() -> dict[str, int]:
-    """The current versions of the engine's data, "sites" and "applications": numbers that the
-    database changes whenever a table they are read from is written, in any way (triggers of
-    migration matching 0007). Empty when the versions are missing: nothing may be kept."""
+# The tables each kind of the engine's data is read from, as the triggers of migrations 0007
+# and 0009 watch them.
+def _watched() -> dict[str, list[str]]:
+    sites = [
+        Site,
+        Unit,
+        Site.allowed_activities.through,
+        Occupation,
+        OccupationUnit,
+        SiteKind,
+        UnitKind,
+        EconomicModel,
+        ActivityType,
+    ]
+    applications = [
+        Application,
+        Application.activity_types.through,
+        Application.communes.through,
+        ActivityType,
+    ]
+    return {
+        "sites": [m._meta.db_table for m in sites],
+        "applications": [m._meta.db_table for m in applications],
+    }
+
+
+# Lock modes that a write (or TRUNCATE) holds on its table until the transaction ends.
+_WRITE_LOCKS = ["RowExclusiveLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"]
+
+
+# The two versions (a sequence's last value, moved on by its first `nextval` too), each with
+# whether a write lock is held on one of its tables: 1, 2 the sites, 3, 4 the applications.
+_VERSIONS_SQL = """
+SELECT
+    (SELECT last_value + is_called::int FROM matching_engine_sites_seq),
+    EXISTS (
+        SELECT 1 FROM pg_locks
+        WHERE locktype = 'relation'
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND relation = ANY(%s::regclass[]) AND mode = ANY(%s)
+    ),
+    (SELECT last_value + is_called::int FROM matching_engine_applications_seq),
+    EXISTS (
+        SELECT 1 FROM pg_locks
+        WHERE locktype = 'relation'
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND relation = ANY(%s::regclass[]) AND mode = ANY(%s)
+    )
+"""
+
+
+def engine_versions() -> dict[str, tuple[int, bool]]:
+    """For "sites" and "applications", the current version of the engine's data (a number the
+    database changes whenever a table it is read from is written, in any way: the triggers of
+    migrations 0007 and 0009) and whether a transaction, this one included, is writing one of
+    those tables right now (then what is read may not be kept: that transaction may commit
+    without a further change of the version). One query."""
+    watched = _watched()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name, version FROM matching_engine_version")
-        return dict(cursor.fetchall())
+        if connection.vendor != "postgresql":
+            cursor.execute("SELECT name, version FROM matching_engine_version")
+            return {name: (version, False) for name, version in cursor.fetchall()}
+        cursor.execute(
+            _VERSIONS_SQL,
+            [watched["sites"], _WRITE_LOCKS, watched["applications"], _WRITE_LOCKS],
+        )
+        sites, sites_writing, applications, applications_writing = cursor.fetchone()
+    return {"sites": (sites, sites_writing), "applications": (applications, applications_writing)}
 
 
 _kept: dict[str, tuple[tuple, object]] = {}
@@ -378,17 +439,19 @@ def cached(name: str, today: datetime.date, build: Callable[[], object], version
     """`build()`, kept in the process until the version `name` of the engine's data or the day
     changes. The version is read before the data, so the data kept is at least as new as the
     version it is kept under; a version is never given twice, so data read inside a
-    transaction that is rolled back is never used again."""
+    transaction that is rolled back is never used again; and nothing is kept while a
+    transaction is writing (its commit would not change the version again)."""
     versions = engine_versions() if versions is None else versions
-    version = versions.get(name)
-    if version is None:
+    if name not in versions:
         return build()
+    version, writing = versions[name]
     key = (connection.alias, connection.settings_dict["NAME"], today, version)
     kept = _kept.get(name)
     if kept is not None and kept[0] == key:
         return kept[1]
     value = build()
-    _kept[name] = (key, value)
+    if not writing:
+        _kept[name] = (key, value)
     return value
 
 
