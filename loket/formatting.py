@@ -9,6 +9,7 @@ way. Babel's CLDR data gives the separators (Belgian French "4 500,00 €", Belg
 """
 
 import datetime
+import functools
 from decimal import Decimal, InvalidOperation
 
 from babel import Locale
@@ -41,7 +42,12 @@ NUMBER = "number"
 
 def babel_locale(language: str | None = None) -> Locale:
     """The Babel locale for a Django language code; the active language by default."""
-    language = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    return _locale((language or get_language() or settings.LANGUAGE_CODE).lower())
+
+
+@functools.lru_cache(maxsize=32)
+def _locale(language: str) -> Locale:
+    # Parsed once per language: a page formats dozens of amounts and surfaces.
     base = language.split("-")[0]
     return Locale.parse(_BABEL_LOCALES.get(base) or to_locale(language))
 
