@@ -18,7 +18,8 @@ number of sync workers:
 Each page is loaded with wrk (4 keep-alive connections, anonymous: wrk sends no cookie) in
 interleaved rounds: Loket, plain, Loket, plain, ... `--rounds` times each, after a warm-up.
 Printed for each size and page: requests per second and p50/p95 latency for both (the median
-over the rounds), the throughput ratio, the response bytes (and gzip bytes for the map), the
+over the rounds), the throughput ratio (the median of each round's Loket run over the plain run
+right after it), the response bytes (and gzip bytes for the map), the
 load average before and after, the core count and the versions.
 """
 
@@ -328,7 +329,15 @@ def measure_size(args, size: int, static_root: Path, script: Path, logs: Path) -
                 row[f"{side}_p50"] = statistics.median(r["p50"] for r in runs)
                 row[f"{side}_p95"] = statistics.median(r["p95"] for r in runs)
                 row[f"{side}_errors"] = sum(r["errors"] + r["non2xx"] for r in runs)
-            row["ratio"] = row["loket_rps"] / row["plain_rps"]
+            # Each Loket run is paired with the plain run right after it, so that a change in
+            # the machine's load between rounds counts against both sides of a ratio.
+            paired = [
+                loket["rps"] / plain["rps"]
+                for loket, plain in zip(results["loket"], results["plain"], strict=True)
+            ]
+            row["ratio_rounds"] = [round(ratio, 2) for ratio in paired]
+            row["ratio"] = statistics.median(paired)
+            row["ratio_of_medians"] = row["loket_rps"] / row["plain_rps"]
             row["load"] = os.getloadavg()
             rows.append(row)
             print_row(row)
@@ -357,6 +366,7 @@ def print_row(row: dict) -> None:
             else ""
         )
         + f"  rounds L {row['loket_rps_rounds']} P {row['plain_rps_rounds']}"
+        + f" ratios {row['ratio_rounds']}"
         + (
             f"  ERRORS {row['loket_errors']}/{row['plain_errors']}"
             if row["loket_errors"] or row["plain_errors"]
