@@ -14,26 +14,13 @@ from django.urls import reverse
 
 from loket.communes.models import Commune
 from loket.reference.models import ActivityType, EconomicModel, SiteKind
+from properties.enums import VISIBLE_STATES
 from properties.models import Site
 from properties.precision import public_point
+from properties.views.public import FEATURES
 
-VISIBLE = ("published", "partly_occupied", "fully_occupied")
+VISIBLE = VISIBLE_STATES
 PAGE_SIZE = 20
-FEATURES = (
-    "has_electricity",
-    "has_water",
-    "has_heating",
-    "has_toilets",
-    "has_kitchen",
-    "has_internet",
-    "has_loading_access",
-    "step_free_access",
-    "accessible_toilet",
-    "open_to_public",
-    "housing_allowed",
-    "heritage_listed",
-    "extension_possible",
-)
 
 
 def _public():
