@@ -14,6 +14,7 @@ from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from loket import pagecache
 from loket.accounts.enums import Role
 from loket.accounts.groups import sync_caseworker_group
 
@@ -42,7 +43,8 @@ def _reset_language():
 
 def clear_test_cache() -> None:
     """Forget the suite's own cache keys. On Redis, `cache.clear()` would flush the whole
-    database, Celery's queue included, so only keys with the test prefix are deleted."""
+    database, Celery's queue included, so only keys with the test prefix are deleted. The
+    pages each process keeps (`loket.pagecache`) go too."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         client = backend._cache.get_client(write=True)
@@ -51,6 +53,7 @@ def clear_test_cache() -> None:
             client.delete(*keys)
     else:
         cache.clear()
+    pagecache.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from loket import throttle
+from loket.pagecache import same_for_every_visitor
 
 from .forms import AccessibilityFeedbackForm
 from .services import feedback_submit
@@ -14,18 +15,22 @@ FEEDBACK_LIMIT = 5
 FEEDBACK_WINDOW = 60 * 60
 
 
+@same_for_every_visitor
 def home_view(request):
     return render(request, "pages/home.html")
 
 
+@same_for_every_visitor
 def how_it_works_view(request):
     return render(request, "pages/how_it_works.html")
 
 
+@same_for_every_visitor
 def contact_view(request):
     return render(request, "pages/contact.html")
 
 
+@same_for_every_visitor
 def privacy_view(request):
     return render(request, "pages/privacy.html")
 
