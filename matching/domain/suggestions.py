@@ -12,9 +12,10 @@ import bisect
 import datetime
 import heapq
 import json
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from projects.models import Application
@@ -262,7 +263,8 @@ def suggestions_refresh_all(*, today=None, chunk: int = 500) -> int:
 
     The same lists as `suggestions_refresh_for_application` for each, made faster: the offered
     sites are loaded once (`OfferedSites`, which applies the hard filters' in-memory tests)
-    and the applications `chunk` at a time, each chunk rewritten in one transaction."""
+    and the applications `chunk` at a time, each chunk rewritten in one transaction
+    (`_ChunkWriter`: on PostgreSQL, while the next chunk is ranked)."""
     today = today or timezone.localdate()
     sites = offered_sites(today)
     ids = list(
@@ -270,27 +272,77 @@ def suggestions_refresh_all(*, today=None, chunk: int = 500) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    written = 0
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        applications = application_data_list(
-            Application.objects.filter(pk__in=part, state__in=MATCHABLE_STATES)
-        )
-        activity_ids: dict[int, list[int]] = {}
-        for application_id, activity_id in Application.activity_types.through.objects.filter(
-            application_id__in=part
-        ).values_list("application_id", "activitytype_id"):
-            activity_ids.setdefault(application_id, []).append(activity_id)
-        ranked = []
-        for data in applications:
-            wish = Wish.of(data, activity_ids.get(data.id, ()), today)
-            ranked.append(_best(data, sites.candidates(wish), today))
-        with transaction.atomic():
-            Suggestion.objects.filter(
-                direction=Direction.SITES_FOR_APPLICATION, application_id__in=part
-            ).delete()
-            written += _insert(Direction.SITES_FOR_APPLICATION, ranked)
-    return written
+    with _ChunkWriter() as writer:
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            applications = application_data_list(
+                Application.objects.filter(pk__in=part, state__in=MATCHABLE_STATES)
+            )
+            activity_ids: dict[int, list[int]] = {}
+            for application_id, activity_id in Application.activity_types.through.objects.filter(
+                application_id__in=part
+            ).values_list("application_id", "activitytype_id"):
+                activity_ids.setdefault(application_id, []).append(activity_id)
+            ranked = []
+            for data in applications:
+                wish = Wish.of(data, activity_ids.get(data.id, ()), today)
+                ranked.append(_best(data, sites.candidates(wish), today))
+            writer.write(part, ranked)
+    return writer.written
+
+
+def _rewrite_chunk(part: list[int], ranked: list[list[Result]]) -> int:
+    """Replace the lists of the applications `part` by `ranked`, in one transaction."""
+    with transaction.atomic():
+        Suggestion.objects.filter(
+            direction=Direction.SITES_FOR_APPLICATION, application_id__in=part
+        ).delete()
+        return _insert(Direction.SITES_FOR_APPLICATION, ranked)
+
+
+class _ChunkWriter:
+    """Writes the recompute's chunks (`_rewrite_chunk`) one after the other, in order.
+
+    On PostgreSQL, outside a transaction, a thread of its own writes a chunk on a connection
+    of its own while the caller ranks the next one: the delete and the COPY wait for the
+    database (about a sixth of the recompute), and the wait gives up the GIL, so the two
+    overlap on a machine with two cores. At most one chunk waits to be written, so memory
+    stays that of two chunks; a failed write is raised at the next `write` or at the end, and
+    the chunks before it stay written, as when they are written in line. Inside a
+    transaction (a caller's, or a test's) the thread could not see its rows: chunks are
+    written in line there, and on SQLite, whose writes are not worth a thread."""
+
+    def __init__(self):
+        self.written = 0
+        self._pending = None
+        self._executor = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="suggestions")
+
+    def __enter__(self):
+        return self
+
+    def write(self, part: list[int], ranked: list[list[Result]]) -> None:
+        if self._executor is None:
+            self.written += _rewrite_chunk(part, ranked)
+            return
+        self._wait()
+        self._pending = self._executor.submit(_rewrite_chunk, part, ranked)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self.written += pending.result()
+
+    def __exit__(self, *exc_info):
+        if self._executor is None:
+            return
+        try:
+            self._wait()
+        finally:
+            # The thread's connection is its own: closed there, or it would stay open.
+            self._executor.submit(connections.close_all).result()
+            self._executor.shutdown()
 
 
 def suggestions_refresh_all_sites(*, today=None) -> int:

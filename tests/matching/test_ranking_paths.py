@@ -7,6 +7,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from loket.reference.models import ActivityType, EconomicModel, SiteKind
@@ -24,6 +25,7 @@ from matching.selectors import candidate_applications, candidate_sites
 from projects.models import Application
 from properties.models import Site
 
+from ..ci import require
 from ..factories import ApplicationFactory, OrganisationFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,19 +129,58 @@ def test_rank_applications_as_the_plain_path(market):
         assert rank_applications(site, today=TODAY) == plain_rank_applications(site)
 
 
-def test_refresh_all_stores_what_rank_sites_gives(market):
-    _sites, applications = market
-    written = suggestions_refresh_all(today=TODAY)
-    assert written == Suggestion.objects.count() > 0
+def stored_and_expected(applications):
+    stored, expected = {}, {}
     for application in applications:
-        stored = [
+        stored[application.pk] = [
             (s.site_id, s.score, s.rank, s.unit_ids, s.surface_m2)
             for s in Suggestion.objects.filter(
                 direction=Direction.SITES_FOR_APPLICATION, application=application
             ).order_by("rank")
         ]
-        expected = [
+        expected[application.pk] = [
             (r.site_id, r.score, rank_, list(r.unit_ids), r.surface)
             for rank_, r in enumerate(plain_rank_sites(application), start=1)
         ]
-        assert stored == expected
+    return stored, expected
+
+
+def test_refresh_all_stores_what_rank_sites_gives(market):
+    _sites, applications = market
+    written = suggestions_refresh_all(today=TODAY)
+    assert written == Suggestion.objects.count() > 0
+    stored, expected = stored_and_expected(applications)
+    assert stored == expected
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
+def test_refresh_all_written_by_its_thread_stores_what_rank_sites_gives(market):
+    """Outside a transaction, on PostgreSQL, a thread writes each chunk while the next one is
+    ranked: the rows are the same, every chunk is written, and the thread's connection is
+    closed."""
+    require(connection.vendor == "postgresql", "The writer thread runs on PostgreSQL only.")
+    _sites, applications = market
+    Suggestion.objects.create(
+        direction=Direction.SITES_FOR_APPLICATION,
+        application=applications[0],
+        site=_sites[0],
+        rank=99,
+        score=1,
+        lines=[],
+        surface_m2=Decimal(1),
+    )
+    sessions = connection_count()
+
+    written = suggestions_refresh_all(today=TODAY, chunk=4)
+
+    assert written == Suggestion.objects.count() > 0
+    stored, expected = stored_and_expected(applications)
+    assert stored == expected
+    assert connection_count() == sessions
+
+
+def connection_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
