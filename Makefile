@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 # English is the source language: only NL and FR have catalogues.
 MESSAGES_ARGS := --no-location --no-obsolete -l nl -l fr --ignore=tests --ignore=staticfiles --ignore=test-artifacts --ignore=node_modules
 
-.PHONY: run test lint fmt check messages messages-check worker beat lock compilemessages bench
+.PHONY: run test lint fmt check messages messages-check worker beat lock compilemessages bench lighthouse
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -79,3 +79,10 @@ bench: $(VENV)/.test-installed
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/matching.py
 	$(PY) benchmarks/pages.py $(BENCH_PAGES_ARGS)
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/dashboards.py
+
+# Lighthouse's performance score of the public pages and the application form, served as in
+# production (benchmarks/lighthouse.py; Chromium at /usr/bin/chromium, Lighthouse by npx).
+LIGHTHOUSE_ARGS ?=
+
+lighthouse: $(VENV)/.test-installed
+	$(PY) benchmarks/lighthouse.py $(LIGHTHOUSE_ARGS)
