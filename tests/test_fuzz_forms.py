@@ -333,7 +333,9 @@ def site_state(site: Site) -> tuple:
     )
 
 
-@pytest.mark.parametrize("step", [step for step in SITE_STEPS if step.form_class], ids=lambda step: step.slug)
+@pytest.mark.parametrize(
+    "step", [step for step in SITE_STEPS if step.form_class], ids=lambda step: step.slug
+)
 @FEW
 @given(data=st.data())
 def test_site_editor_steps_save_all_or_nothing(as_owner, owner, draft, step, data):
@@ -437,7 +439,9 @@ def application_state(application: Application) -> tuple:
     )
 
 
-@pytest.mark.parametrize("step", [step for step in APPLICATION_STEPS if step.form_class], ids=lambda step: step.slug)
+@pytest.mark.parametrize(
+    "step", [step for step in APPLICATION_STEPS if step.form_class], ids=lambda step: step.slug
+)
 @FEW
 @given(data=st.data())
 def test_application_editor_steps_save_all_or_nothing(as_holder, holder, application, step, data):
